@@ -1,0 +1,505 @@
+"""Checks for the course's exercises.
+
+    from mlcourse import grader
+    grader.exercises()                      # every exercise id, in course order
+    grader.reference("derivatives.sigmoid") # the reference implementation
+    result = grader.check("derivatives.sigmoid", sigmoid)
+    result.passed, result.score, result.max_score, result.feedback
+    result.assert_passed()
+
+`check` runs the student's function on fixed cases (the notes' worked examples among them) and on random
+cases drawn from a seeded generator, compares every output with the reference's, and explains what is
+wrong: which case, expected vs got, and, when the output matches a known mistake (a "fingerprint"),
+that mistake in one sentence. Nothing the student's function does makes `check` raise.
+
+Each notebook's exercises live in `mlcourse/<topic>.py` as `Exercise` entries beside their references.
+The hidden part of a graded test cell calls `grade(...)`: the same check on fresh random cases whose seed
+comes from the environment variable MLCOURSE_GRADING_SEED, returning the points earned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import html
+import importlib
+import inspect
+import io
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .compare import Mismatch, Tolerance, compare, describe
+
+# One module per notebook, in course order.
+TOPICS = ("derivatives",)
+
+SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
+CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+# ---------------------------------------------------------------------------------------------------
+# How an exercise is described
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the function under test: `fn(*args, **kwargs)`."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    name: str = ""  # e.g. "the notes' worked example"; random cases get "random #k"
+    hint: str = ""  # shown when this case fails, e.g. why the edge value matters
+
+    def label(self, parameter_names: list[str]) -> str:
+        """e.g. 'the notes' example: a = 5.0, b = 3.0, c = 2.0'."""
+        names = parameter_names + [f"arg{i + 1}" for i in range(len(parameter_names), len(self.args))]
+        shown = [f"{n} = {describe_argument(a)}" for n, a in zip(names, self.args)]
+        shown += [f"{k} = {describe_argument(v)}" for k, v in self.kwargs.items()]
+        return f"{self.name}: {', '.join(shown)}" if self.name else ", ".join(shown)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise: its reference, how to make its cases, and the mistakes it recognises."""
+
+    id: str  # "<topic>.<function name>"
+    reference: Callable
+    cases: Callable[[np.random.Generator], list[Case]]  # fixed cases first, then random ones from rng
+    fingerprints: dict[str, Callable]  # one plain sentence naming a mistake -> a function making it
+    tolerance: Tolerance = Tolerance()
+    warnings_fail: bool = False  # a warning from the student's code fails the case (e.g. exp overflow)
+
+    @property
+    def name(self) -> str:
+        return self.id.split(".", 1)[1]
+
+
+class Described:
+    """A callable with a readable name, so feedback can show `f = x ↦ x**3` instead of a memory address."""
+
+    def __init__(self, fn: Callable, text: str):
+        self._fn, self._text = fn, text
+        self.__name__ = text
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return self._text
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def describe_argument(value) -> str:
+    text = describe(value)
+    return text if "\n" not in text else "array(" + np.array2string(
+        value, separator=", ", precision=4, threshold=12, edgeitems=2
+    ).replace("\n", "") + ")"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Registry
+
+
+_EXERCISES: dict[str, Exercise] | None = None
+
+
+def _registry() -> dict[str, Exercise]:
+    global _EXERCISES
+    if _EXERCISES is None:
+        found: dict[str, Exercise] = {}
+        for topic in TOPICS:
+            for exercise in importlib.import_module(f"mlcourse.{topic}").EXERCISES:
+                found[exercise.id] = exercise
+        _EXERCISES = found
+    return _EXERCISES
+
+
+def exercises() -> list[str]:
+    """Every exercise id, in course order."""
+    return list(_registry())
+
+
+def exercise(exercise_id: str) -> Exercise:
+    registry = _registry()
+    if exercise_id not in registry:
+        close = difflib.get_close_matches(exercise_id, registry, n=3)
+        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise KeyError(f"No exercise {exercise_id!r}.{hint}")
+    return registry[exercise_id]
+
+
+def reference(exercise_id: str) -> Callable:
+    """The reference implementation of an exercise."""
+    return exercise(exercise_id).reference
+
+
+# ---------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class CaseOutcome:
+    case: Case
+    passed: bool
+    sentence: str = ""  # why it failed, in one sentence
+    evidence: list[str] = field(default_factory=list)
+    output: Any = None  # what the student's function returned (None if it raised)
+    stop: bool = False  # no point running further cases (not implemented, timed out, ...)
+
+
+@dataclass
+class CheckResult:
+    exercise_id: str
+    passed: bool
+    score: float
+    max_score: float
+    feedback: str
+    seed: int | None = None
+    outcomes: list[CaseOutcome] = field(default_factory=list, repr=False)
+
+    def assert_passed(self) -> None:
+        if not self.passed:
+            raise AssertionError(self.feedback)
+
+    def __str__(self) -> str:
+        return self.feedback
+
+    def __repr__(self) -> str:
+        return self.feedback
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#1a7f37", "✔") if self.passed else ("#b42318", "✘")
+        background = "#eefbf1" if self.passed else "#fef3f2"
+        title, _, body = self.feedback.partition("\n")
+        body_html = (
+            f"<pre style='margin:6px 0 0 0;white-space:pre-wrap;font-size:12px;background:none'>"
+            f"{html.escape(body.strip())}</pre>"
+            if body.strip()
+            else ""
+        )
+        return (
+            f"<div style='border-left:5px solid {colour};background:{background};padding:6px 10px;"
+            f"border-radius:4px;font-family:sans-serif;color:#1f2328'>"
+            f"<b style='color:{colour}'>{mark} {html.escape(title)}</b>{body_html}</div>"
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checking
+
+
+def grading_seed() -> int | None:
+    """The seed the instructor set for this grading run, or None when not grading."""
+    raw = os.environ.get(SEED_VARIABLE, "").strip()
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def check(exercise_id: str, student_fn, *, hidden: bool = False, seed: int | None = None) -> CheckResult:
+    """Run `student_fn` on the exercise's cases and explain any difference from the reference.
+
+    The random cases come from `seed`; by default the grading seed (MLCOURSE_GRADING_SEED) or 0.
+    `hidden=True` draws a different set of random cases from the same seed (used when grading).
+    """
+    ex = exercise(exercise_id)
+    if seed is None:
+        seed = grading_seed() or 0
+    rng = np.random.default_rng([seed, 1 if hidden else 0])
+    cases = ex.cases(rng)
+    name = ex.name
+
+    if not callable(student_fn):
+        return _result(ex, cases, [], seed, f"`{name}` should be a function, but it is {_kind(student_fn)}.")
+
+    forbidden = _reference_code_keys(ex)
+    outcomes: list[CaseOutcome] = []
+    for case in cases:
+        outcome = _run_case(ex, student_fn, case, forbidden)
+        outcomes.append(outcome)
+        if outcome.stop:
+            break
+    return _result(ex, cases, outcomes, seed)
+
+
+def grade(exercise_id: str, student_fn, points: float) -> float:
+    """Grade on hidden cases: show the feedback, return the points earned (nbgrader reads them)."""
+    result = check(exercise_id, student_fn, hidden=True)
+    result.feedback += f"\n(graded on hidden cases, seed {result.seed})"
+    _show(result)
+    return round(points * result.score / result.max_score, 4) if result.max_score else 0.0
+
+
+def _show(result: CheckResult) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(result)
+            return
+    except ImportError:
+        pass
+    print(result.feedback)
+
+
+def _result(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed: int, sentence: str = "") -> CheckResult:
+    total = float(len(cases))
+    passed_count = sum(o.passed for o in outcomes)
+    failures = [o for o in outcomes if not o.passed]
+    if sentence:  # nothing could run
+        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not checked.\n{sentence}", seed, outcomes)
+    if not failures and len(outcomes) == len(cases):
+        feedback = f"{ex.name}: all {len(cases)} cases passed."
+        return CheckResult(ex.id, True, total, total, feedback, seed, outcomes)
+
+    first = failures[0]
+    if first.output is None and first.stop and "not implemented" in first.sentence:
+        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not implemented yet.\nReplace `raise NotImplementedError()` with your code, "
+                           "then run this check again.", seed,
+                           outcomes)
+    cheated = any(o.output is _CHEATED for o in outcomes)
+    score = 0.0 if cheated else float(passed_count)
+    lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
+    mistake = None if first.stop else _fingerprint(ex, outcomes)
+    lines.append(mistake or first.sentence)
+    lines.append("")
+    lines.append(f"First failing case — {first.case.label(_parameter_names(ex.reference))}")
+    if mistake:
+        lines.append("  " + first.sentence)
+    lines.extend("  " + line for evidence in first.evidence for line in evidence.splitlines())
+    if first.case.hint:
+        lines.append(f"  Hint: {first.case.hint}")
+    others = [o.case.name or "unnamed" for o in failures[1:]]
+    if others:
+        lines.append(f"Also failing: {', '.join(others[:6])}{' …' if len(others) > 6 else ''}.")
+    skipped = len(cases) - len(outcomes)
+    if skipped:
+        lines.append(f"{skipped} further case(s) were not run.")
+    return CheckResult(ex.id, False, score, total, "\n".join(lines), seed, outcomes)
+
+
+def _parameter_names(fn: Callable) -> list[str]:
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+def _fingerprint(ex: Exercise, outcomes: list[CaseOutcome]) -> str | None:
+    """The sentence of the first known mistake whose outputs equal the student's on every case that ran."""
+    ran = [o for o in outcomes if o.output is not None and o.output is not _CHEATED]
+    if len(ran) != len(outcomes) or not ran:
+        return None
+    for sentence, wrong_fn in ex.fingerprints.items():
+        if all(_same_output(wrong_fn, o, ex.tolerance) for o in ran):
+            return sentence
+    return None
+
+
+def _same_output(wrong_fn: Callable, outcome: CaseOutcome, tol: Tolerance) -> bool:
+    case = outcome.case
+    try:
+        with _quiet():
+            wrong = wrong_fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        return _identical(wrong, outcome.output) or compare(wrong, outcome.output, tol) is None
+    except Exception:
+        return False
+
+
+def _identical(a, b) -> bool:
+    """Exactly equal, counting nan == nan and inf == inf (compare() rejects non-finite results)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
+    try:
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running one case of the student's code, safely
+
+
+_CHEATED = object()  # marks an output that came from calling mlcourse's own reference
+
+
+class _TimeUp(BaseException):
+    """Raised inside the student's code when a call runs too long (a BaseException, so a student's
+    `except Exception` cannot swallow it)."""
+
+
+def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutcome:
+    expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    spy = _ReferenceSpy(forbidden)
+    caught: list[warnings.WarningMessage] = []
+    printed = _BoundedText()
+    start = time.perf_counter()
+    try:
+        with _time_limit(CALL_TIME_LIMIT), warnings.catch_warnings(record=True) as caught, \
+                contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), spy:
+            warnings.simplefilter("always")
+            got = student_fn(*args, **kwargs)
+    except NotImplementedError:
+        return CaseOutcome(case, False, f"`{ex.name}` is not implemented yet: replace `raise "
+                           "NotImplementedError()` with your code.", stop=True)
+    except _TimeUp:
+        return CaseOutcome(case, False, f"`{ex.name}` was stopped after running {time.perf_counter() - start:.1f} s "
+                           f"(the limit is {CALL_TIME_LIMIT:g} s): is there a loop that never ends?", stop=True)
+    except KeyboardInterrupt:
+        return CaseOutcome(case, False, "The check was interrupted (KeyboardInterrupt).", stop=True)
+    except SystemExit as exc:
+        return CaseOutcome(case, False, f"`{ex.name}` called exit({exc.code!r}); return a value instead.", stop=True)
+    except BaseException as exc:  # noqa: BLE001 - anything the student's code raises is reported
+        return CaseOutcome(case, False, f"`{ex.name}` raised {type(exc).__name__}: {exc}",
+                           [_student_line(exc)] if _student_line(exc) else [])
+
+    if spy.called:
+        return CaseOutcome(case, False, f"`{ex.name}` calls mlcourse's own reference implementation; "
+                           "write the computation yourself.", output=_CHEATED, stop=True)
+    evidence = []
+    if printed.text:
+        evidence.append(f"(your function printed {printed.lines} line(s); hidden here)")
+    changed = _mutated(case, args, kwargs, _parameter_names(ex.reference))
+    if changed:
+        return CaseOutcome(case, False, changed, evidence, output=got)
+    if ex.warnings_fail and caught:
+        first = caught[0]
+        return CaseOutcome(case, False, f"`{ex.name}` raised a warning: {first.category.__name__}: "
+                           f"{first.message}.", evidence, output=got)
+    mismatch: Mismatch | None = compare(expected, got, ex.tolerance)
+    if mismatch:
+        return CaseOutcome(case, False, mismatch.sentence, mismatch.evidence + evidence, output=got)
+    return CaseOutcome(case, True, output=got)
+
+
+def _mutated(case: Case, args: tuple, kwargs: dict, names: list[str]) -> str:
+    """A sentence if the student's function changed an input array in place, else ''."""
+    names = names + [f"argument {i + 1}" for i in range(len(names), len(args))]
+    pairs = [(f"`{n}`", a, b) for n, a, b in zip(names, case.args, args)]
+    pairs += [(f"`{k}`", case.kwargs[k], kwargs[k]) for k in case.kwargs]
+    for where, before, after in pairs:
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+            drift = np.max(np.abs(np.asarray(after, float) - before)) if after.shape == before.shape else np.inf
+            if drift < 1e-8 * max(1.0, np.max(np.abs(before))):
+                return (f"Your function left {where} slightly changed (by {drift:.1e}): adding h and then "
+                        "subtracting it again does not restore a float exactly; save the old value and put it back.")
+            return (f"Your function changed {where} in place; the caller's array must be left as it was "
+                    "(work on a copy).")
+    return ""
+
+
+def _student_line(exc: BaseException) -> str:
+    """'line N: <source>' of the innermost frame in the student's own code, or ''."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _is_library(f.filename)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    source = f": {frame.line.strip()}" if frame.line else ""
+    return f"at line {frame.lineno} of {frame.name}{source}"
+
+
+def _is_library(filename: str) -> bool:
+    path = Path(filename).resolve() if not filename.startswith("<") else None
+    if path is None:
+        return False
+    library_roots = (_PACKAGE_DIR, Path(np.__file__).resolve().parent.parent, Path(contextlib.__file__).resolve().parent)
+    return any(root in path.parents for root in library_roots)
+
+
+def _reference_code_keys(ex: Exercise) -> set:
+    """Code objects (by file, line and name) of every reference of the exercise's notebook."""
+    topic = ex.id.split(".", 1)[0]
+    keys = set()
+    for other in _registry().values():
+        if other.id.split(".", 1)[0] == topic:
+            code = getattr(other.reference, "__code__", None)
+            if code is not None:
+                keys.add(_code_key(code))
+    return keys
+
+
+def _code_key(code) -> tuple:
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+class _ReferenceSpy:
+    """A profile hook noticing when the student's code runs one of mlcourse's references."""
+
+    def __init__(self, forbidden: set):
+        self.forbidden, self.called, self._previous = forbidden, False, None
+        self._files = {key[0] for key in forbidden}
+
+    def __call__(self, frame, event, arg):
+        code = frame.f_code
+        if event == "call" and code.co_filename in self._files and _code_key(code) in self.forbidden:
+            self.called = True
+
+    def __enter__(self):
+        self._previous = sys.getprofile()
+        sys.setprofile(self)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(self._previous)
+        return False
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the student's code after `seconds` (main thread only; elsewhere no limit applies)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)  # keep firing in case the first one is swallowed
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _BoundedText(io.TextIOBase):
+    """Collects what the student's function prints, keeping at most `limit` characters."""
+
+    def __init__(self, limit: int = 10_000):
+        self.text, self.lines, self._limit = "", 0, limit
+
+    def write(self, s: str) -> int:
+        self.lines += s.count("\n")
+        if len(self.text) < self._limit:
+            self.text += s[: self._limit - len(self.text)]
+        return len(s)
+
+
+@contextlib.contextmanager
+def _quiet():
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def _kind(value) -> str:
+    name = type(value).__name__
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
