@@ -1,0 +1,44 @@
+"""nbgrader configuration for the course. Run nbgrader from this folder (see README, "For instructors")."""
+
+import datetime
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+HERE = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(HERE)
+c.CourseDirectory.course_id = "nn-fundamentals"
+
+# One notebook cell may run this long when grading; each call of a student's function inside a check
+# is stopped much sooner by mlcourse itself (3 s).
+c.Execute.timeout = 120
+# Put back test cells a student deleted (nbgrader leaves them out otherwise).
+c.OverwriteCells.add_missing_cells = True
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# The feedback a student receives is made from the autograded notebook, which holds the hidden tests'
+# source again; strip those regions before rendering it (nbgrader does not by default).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
+# Every autograde run draws its random cases from a fresh seed, unless the instructor fixes one with
+# MLCOURSE_GRADING_SEED=<n>. The seed reaches the notebook kernels through the environment, and is
+# recorded in grading-seeds.log (and in each graded cell's output) so any grade can be reproduced.
+# (nbgrader loads this file several times per command; the seed is drawn and logged once.)
+if len(sys.argv) > 1 and sys.argv[1] == "autograde" and "MLCOURSE_SEED_LOGGED" not in os.environ:
+    os.environ["MLCOURSE_SEED_LOGGED"] = "1"
+    seed = os.environ.get("MLCOURSE_GRADING_SEED", "").strip() or str(secrets.randbelow(2**31))
+    os.environ["MLCOURSE_GRADING_SEED"] = seed
+    try:
+        from mlcourse import __version__ as mlcourse_version
+    except ImportError:
+        mlcourse_version = "not installed"
+    with open(HERE / "grading-seeds.log", "a", encoding="utf-8") as log:
+        stamp = datetime.datetime.now().isoformat(timespec="seconds")
+        log.write(f"{stamp}\tseed={seed}\tmlcourse={mlcourse_version}\tnbgrader {' '.join(sys.argv[1:])}\n")

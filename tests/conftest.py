@@ -1,0 +1,69 @@
+"""Shared helpers for the tests: paths, headless notebook execution, nbgrader in a scratch course."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(p.stem for p in (ROOT / "masters").glob("[0-9][0-9]_*.py"))
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_sessionstart(session):
+    # Build matplotlib's font cache now, so its one-time notice never lands in a notebook's stderr.
+    import matplotlib.font_manager  # noqa: F401
+
+
+def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbformat.NotebookNode:
+    """Run a notebook headless in a fresh kernel (as nbgrader does) and return it with outputs."""
+    from nbclient import NotebookClient
+
+    env_seed = os.environ.pop("MLCOURSE_GRADING_SEED", None)  # students run without a grading seed
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        if env_seed is not None:
+            os.environ["MLCOURSE_GRADING_SEED"] = env_seed
+    return nb
+
+
+def output_text(cell) -> str:
+    """Everything a code cell showed, as plain text (streams, results, errors)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data"):
+            parts.append(out.data.get("text/plain", ""))
+        elif out.output_type == "error":
+            parts.append(f"{out.ename}: {out.evalue}")
+    return "\n".join(parts)
+
+
+def problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Errors and stderr output anywhere in an executed notebook."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append(f"cell {index}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                found.append(f"cell {index} wrote to stderr: {out.text[:300]}")
+    return found
+
+
+@pytest.fixture
+def course_copy(tmp_path) -> Path:
+    """A scratch copy of grading/ (configuration and source notebooks only)."""
+    course = tmp_path / "grading"
+    course.mkdir()
+    shutil.copy(ROOT / "grading" / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "grading" / "source", course / "source")
+    return course

@@ -1,0 +1,120 @@
+"""nbgrader end to end in a scratch copy of grading/: release, autograde, feedback, export.
+
+Three submissions per notebook: the solutions (full autograded marks), the unmodified release (zero),
+and one with planted mistakes (partial marks, the mistakes named in the graded output).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+
+import nbformat
+import pytest
+
+from conftest import ASSIGNMENTS, ROOT, output_text
+from mlcourse import grader
+from mlcourse.build import nbgrader
+
+# Mistakes typed as a student would, per notebook: {solution cell id: (source, exercise id, a
+# fingerprint sentence the feedback must contain)}.
+PLANTED = {
+    "01_derivatives": {
+        "numerical_derivative": (
+            "def numerical_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x)) / h\n",
+            "derivatives.numerical_derivative", "forward difference"),
+        "sigmoid": (
+            "import numpy as np\n\ndef sigmoid(z):\n    s = 1 / (1 + np.exp(z))\n"
+            "    return float(s) if np.ndim(s) == 0 else s\n",
+            "derivatives.sigmoid", "The sign in the exponent is wrong"),
+        "sigmoid_derivative": (
+            "def sigmoid_derivative(z):\n    return z * (1 - z)\n",
+            "derivatives.sigmoid_derivative", "You computed z(1 − z)"),
+    },
+}
+
+
+def _submit(course, assignment, student, fill: dict[str, str]):
+    release = nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in release.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in fill:
+            cell.source = fill[grade_id]
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(release, folder / f"{assignment}.ipynb")
+
+
+def _solutions_by_cell(assignment):
+    source = nbformat.read(ROOT / "grading" / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    solved = nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in source.cells]
+    return {grade_id: cell.source for grade_id, cell in zip(ids, solved.cells)
+            if grade_id and cell.cell_type == "code"}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_round_trip(assignment, course_copy, monkeypatch):
+    monkeypatch.setenv("MLCOURSE_GRADING_SEED", "424242")  # one fixed seed: the run is reproducible
+    monkeypatch.delenv("MLCOURSE_SEED_LOGGED", raising=False)
+    course = course_copy
+    nbgrader(["generate_assignment", assignment, "--force"], course)
+    solutions = _solutions_by_cell(assignment)
+    planted = PLANTED[assignment]
+    _submit(course, assignment, "solved", solutions)
+    _submit(course, assignment, "release", {})
+    _submit(course, assignment, "planted", {**solutions, **{k: v[0] for k, v in planted.items()}})
+
+    nbgrader(["autograde", assignment, "--create"], course)
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        def auto_grades(student):
+            nb = gb.find_submission_notebook(assignment, assignment, student)
+            return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
+
+        solved, release, mistakes = auto_grades("solved"), auto_grades("release"), auto_grades("planted")
+    assert solved and all(score == top for score, top in solved.values()), solved
+    assert all(score == 0 for score, _ in release.values()), release
+    for name, (score, top) in mistakes.items():
+        function = name.removeprefix("test_")
+        if function in planted:
+            assert score < top, name
+        elif not any(p in solutions.get(function, "") for p in planted):  # does not use a planted function
+            assert score == top, name
+    assert 0 < sum(s for s, _ in mistakes.values()) < sum(t for _, t in mistakes.values())
+
+    graded = nbformat.read(course / "autograded" / "planted" / assignment / f"{assignment}.ipynb", as_version=4)
+    shown = "\n".join(output_text(c) for c in graded.cells if c.cell_type == "code")
+    for _, exercise_id, sentence in planted.values():
+        assert sentence in shown and any(sentence in f for f in grader.exercise(exercise_id).fingerprints)
+    assert "seed 424242" in shown
+    assert "seed=424242" in (course / "grading-seeds.log").read_text()
+
+    nbgrader(["generate_feedback", assignment], course)
+    for student in ("solved", "release", "planted"):
+        html = (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+        assert "HIDDEN TESTS" not in html and "grader.grade(" not in html
+    html = (course / "feedback" / "planted" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    assert "The sign in the exponent is wrong" in html or assignment != "01_derivatives"
+
+    nbgrader(["export", "--to", "grades.csv"], course)
+    with open(course / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {"solved", "release", "planted"}
+    assert float(rows["release"]["raw_score"]) == 0.0
+
+
+def test_each_autograde_run_gets_a_fresh_recorded_seed(course_copy, monkeypatch):
+    monkeypatch.delenv("MLCOURSE_GRADING_SEED", raising=False)
+    monkeypatch.delenv("MLCOURSE_SEED_LOGGED", raising=False)
+    assignment = ASSIGNMENTS[0]
+    nbgrader(["generate_assignment", assignment, "--force"], course_copy)
+    _submit(course_copy, assignment, "someone", {})
+    for _ in range(2):
+        nbgrader(["autograde", assignment, "--create", "--force"], course_copy)
+    lines = (course_copy / "grading-seeds.log").read_text().splitlines()
+    assert len(lines) == 2 and lines[0].split("\t")[1] != lines[1].split("\t")[1]
+    assert all("mlcourse=" in line for line in lines)
+    assert "MLCOURSE_GRADING_SEED" not in os.environ
