@@ -1,0 +1,87 @@
+"""One look for every figure of the course.
+
+    fig, ax = plots.figure()
+    ax.plot(x, y, color=plots.STUDENT, label="yours")
+    handle = plots.show(fig)            # an ordinary PNG image output
+    plots.show(new_fig, handle)         # replaces that output in place (what widgets do)
+
+Figures are `matplotlib.figure.Figure` objects, not pyplot state, so nothing depends on the backend.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+from matplotlib.figure import Figure
+
+# The palette: the student's result is always orange, the reference always blue.
+STUDENT = "#e8590c"
+REFERENCE = "#1c7ed6"
+ACCENT = "#2f9e44"  # a third curve (e.g. the forward difference)
+MUTED = "#868e96"  # guides: slope lines, true tangents, grid-like marks
+WARNING = "#c92a2a"  # notes such as "not implemented yet"
+PALETTE = {"student": STUDENT, "reference": REFERENCE, "accent": ACCENT, "muted": MUTED, "warning": WARNING}
+
+FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9, "note": 9}
+PANEL_SIZE = (4.8, 3.4)  # inches per panel
+DPI = 100
+
+
+def figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None):
+    """A new figure with the course style: (fig, ax) for one panel, (fig, array of axes) for several."""
+    size = size or (PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows)
+    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True)
+    for ax in np.atleast_1d(axes).flat:
+        ax.grid(True, color="#dee2e6", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=FONT["tick"], colors="#343a40")
+    return fig, axes
+
+
+def note(ax, text: str, color: str = WARNING) -> None:
+    """A short boxed remark at the top of a panel, e.g. 'sigmoid is not implemented yet'."""
+    inches = ax.get_position().width * ax.figure.get_figwidth()
+    text = "\n".join(textwrap.fill(line, max(30, int(12 * inches))) for line in text.splitlines())
+    ax.text(0.5, 0.97, text, transform=ax.transAxes, ha="center", va="top", fontsize=FONT["note"], color=color,
+            zorder=10, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": color})
+
+
+def show(fig: Figure, handle=None):
+    """Render `fig` to PNG and show it as an image output (or replace the output of `handle`).
+
+    Returns the IPython DisplayHandle; outside IPython it shows nothing and returns None.
+    The figure is cleared afterwards, so its memory is freed.
+    """
+    _finish(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white")
+    fig.clear()
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        return None
+    if get_ipython() is None:
+        return None
+    image = Image(data=buffer.getvalue(), format="png")
+    if handle is not None:
+        handle.update(image)
+        return handle
+    return display(image, display_id=True)
+
+
+def _finish(fig: Figure) -> None:
+    """Font sizes of titles, labels and legends (set here, since they are made after figure())."""
+    for ax in fig.axes:
+        ax.title.set_fontsize(FONT["title"])
+        ax.xaxis.label.set_fontsize(FONT["label"])
+        ax.yaxis.label.set_fontsize(FONT["label"])
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.get_frame().set_edgecolor("#dee2e6")
+            for text in legend.get_texts():
+                text.set_fontsize(FONT["legend"])

@@ -1,0 +1,189 @@
+"""The plots and widgets work headless with any student function: right, missing, raising or returning nan.
+
+pytest turns warnings into errors (pyproject.toml), so every test here also shows that nothing the
+student's code does reaches the output as a warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import IPython
+import IPython.display
+import numpy as np
+import pytest
+
+from mlcourse import derivatives as ref
+from mlcourse import gradcheck, plots, widgets
+
+
+def not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def returns_nan(*args, **kwargs):
+    return float("nan")
+
+
+def raises_type_error(*args, **kwargs):
+    raise TypeError("unsupported operand")
+
+
+def noisy(*args, **kwargs):
+    """Prints, warns and overflows before returning garbage."""
+    print("debugging output")
+    warnings.warn("student warning")
+    np.exp(1000.0)
+    return "garbage"
+
+
+BROKEN = {"not implemented": not_implemented, "nan": returns_nan, "TypeError": raises_type_error, "noisy": noisy}
+
+Z = np.array([[1.5, -0.5, 2.0]])
+Y = np.array([[1.0, 0.0, 0.0]])
+
+
+def cube_sum(x):
+    return np.sum(x**3) / 3
+
+
+# Each figure builder with the student's functions replaced by `fn` (None: the references).
+BUILDERS = {
+    "secant": lambda fn: widgets._secant_figure(fn or ref.numerical_derivative, widgets.CURVE, 1.0, 0.1, (-2.5, 2.5)),
+    "error": lambda fn: widgets._error_figure(fn or ref.numerical_derivative, widgets.CURVE, 1.0),
+    "graph": lambda fn: widgets._graph_figure(fn or ref.graph_forward, fn or ref.graph_backward, 5.0, 3.0, 2.0),
+    "sigmoid": lambda fn: widgets._sigmoid_figure(fn or ref.sigmoid, fn or ref.sigmoid_derivative),
+    "bars": lambda fn: widgets._bars_figure(fn or gradcheck.gradient_check, cube_sum,
+                                            {"right": lambda x: x**2, "wrong": lambda x: 3 * x**2}, np.ones((2, 2)), 1e-5),
+    "line": lambda fn: widgets._line_fit_figure(fn or ref.sse_line_gradients, ref.NOTES_X, ref.NOTES_Y, 0.05, 10),
+}
+
+# Each public function, called as a notebook calls it.
+PUBLIC = {
+    "secant": lambda fn: widgets.secant_explorer(fn or ref.numerical_derivative),
+    "error": lambda fn: widgets.difference_error_plot(fn or ref.numerical_derivative),
+    "graph": lambda fn: widgets.graph_explorer(fn or ref.graph_forward, fn or ref.graph_backward),
+    "sigmoid": lambda fn: widgets.sigmoid_plot(fn or ref.sigmoid, fn or ref.sigmoid_derivative),
+    "bars": lambda fn: widgets.gradient_check_bars(fn or gradcheck.gradient_check, cube_sum, {"x²": lambda x: x**2},
+                                                   np.ones(3)),
+    "line": lambda fn: widgets.line_fit_explorer(fn or ref.sse_line_gradients, steps=5),
+}
+
+
+def texts(fig) -> str:
+    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_the_reference_draws_without_a_note(name):
+    fig = BUILDERS[name](None)
+    assert "reference only" not in texts(fig) and "not implemented" not in texts(fig)
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+@pytest.mark.parametrize("name", BUILDERS)
+def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys):
+    fig = BUILDERS[name](BROKEN[kind])
+    expected = {"not implemented": ["not implemented yet"], "nan": ["returned nan", "returned shape ()"],
+                "TypeError": ["raised TypeError"], "noisy": ["raised ValueError"]}[kind]
+    assert any(sentence in texts(fig) for sentence in expected), texts(fig)
+    assert capsys.readouterr().out == ""  # the student's prints are swallowed
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_public_functions_run_without_ipython(name, capsys):
+    assert PUBLIC[name](None) is None
+    assert PUBLIC[name](not_implemented) is None
+    assert capsys.readouterr().out == ""  # nothing printed outside IPython, not even a repr
+
+
+def test_show_outside_ipython_returns_none_and_frees_the_figure():
+    fig, ax = plots.figure()
+    ax.plot([0, 1], [0, 1])
+    assert plots.show(fig) is None
+    assert fig.axes == []
+
+
+class FakeHandle:
+    def __init__(self):
+        self.updates = []
+
+    def update(self, obj):
+        self.updates.append(obj)
+
+
+@pytest.fixture
+def front_end(monkeypatch):
+    """A pretend IPython: display() records what is shown and hands out display handles."""
+    shown = []
+
+    def display(obj, display_id=None):
+        shown.append(obj)
+        return FakeHandle() if display_id else None
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", display)
+    return shown
+
+
+def test_show_displays_a_png_and_updates_the_handle(front_end):
+    handle = plots.show(plots.figure()[0])
+    assert isinstance(handle, FakeHandle)
+    assert isinstance(front_end[0], IPython.display.Image) and front_end[0].data[:4] == b"\x89PNG"
+    assert plots.show(plots.figure()[0], handle) is handle
+    assert len(handle.updates) == 1 and len(front_end) == 1
+
+
+def test_moving_a_control_redraws_into_the_same_output(front_end):
+    calls = []
+
+    def spy(f, x, h=1e-5):
+        calls.append(h)
+        raise NotImplementedError()
+
+    widgets.secant_explorer(spy, h=0.5)
+    controls, image = front_end
+    assert isinstance(image, IPython.display.Image)
+    h_slider = next(c for c in controls.children if c.description == "h")
+    h_slider.value = 1e-3
+    assert calls == [0.5, pytest.approx(1e-3)]
+    assert len(front_end) == 2  # redrawn through the handle, not displayed again
+
+
+def test_the_student_function_gets_the_right_arguments():
+    calls = []
+
+    def spy(f, x, h=1e-5):
+        calls.append((x, h))
+        return ref.numerical_derivative(f, x, h)
+
+    fig = widgets._secant_figure(spy, widgets.CURVE, 0.5, 0.01, (-2.5, 2.5))
+    assert calls == [(0.5, 0.01)] and "(yours)" in "".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+
+
+def test_a_sigmoid_that_overflows_is_told_so():
+    fig = widgets._sigmoid_figure(lambda z: 1 / (1 + np.exp(-z)), ref.sigmoid_derivative)
+    assert "overflows" in texts(fig)
+    assert "no overflow" in texts(widgets._sigmoid_figure(ref.sigmoid, ref.sigmoid_derivative))
+
+
+def test_a_too_large_learning_rate_is_named():
+    assert "too large" in texts(widgets._line_fit_figure(ref.sse_line_gradients, ref.NOTES_X, ref.NOTES_Y, 0.25, 40))
+
+
+def test_the_function_that_is_missing_is_named():
+    def outer(x):
+        return inner(x)
+
+    def inner(x):
+        raise NotImplementedError()
+
+    assert widgets._call("outer", outer, 1.0) == (None, "outer needs inner, which is not implemented yet")
+    assert widgets._call("outer", inner, 1.0)[1] == "outer needs inner, which is not implemented yet"
+    assert widgets._call("inner", inner, 1.0)[1] == "inner is not implemented yet"
+
+
+def test_attempt(capsys):
+    assert widgets.attempt(ref.numerical_derivative, lambda a: 3 * a, 2.0, h=1e-3) == pytest.approx(3.0)
+    assert widgets.attempt(not_implemented, 1.0) is None
+    assert capsys.readouterr().out == "not_implemented is not implemented yet.\n"
