@@ -103,8 +103,8 @@ for a in (2.0, 5.0):
 # The explorer below draws a curve, its tangent at $x_0$ (dashed), the forward secant (pale green) and the
 # central secant whose slope comes from **your** `numerical_derivative`. Slide $h$ from 1 down to $10^{-6}$
 # and watch both secants turn into the tangent. The title shows both errors: each time $h$ drops by a factor
-# of 10, the central error drops by about 100 and the forward error by about 10. Move $x_0$ too: where
-# the curve bends sharply, large steps go badly wrong.
+# of 10, the central error drops by about 100 and the forward error by about 10 (until rounding takes over,
+# as the next plot shows). Move $x_0$ too: where the curve bends sharply, large steps go badly wrong.
 
 # %%
 widgets.secant_explorer(numerical_derivative)
@@ -126,7 +126,7 @@ widgets.secant_explorer(numerical_derivative)
 # The plot measures the error of both differences for $h$ from $10^{-1}$ down to $10^{-13}$ on a log–log
 # scale, where a power law becomes a straight line: slope 1 for $\propto h$, slope 2 for $\propto h^2$.
 # On the right, truncation dominates and each curve follows its power; on the left, round-off takes over
-# and both curves climb along the $1/h$ line, ragged because rounding errors are erratic.
+# and both curves climb roughly parallel to the dashed $1/h$ line, ragged because rounding errors are erratic.
 
 # %%
 widgets.difference_error_plot(numerical_derivative)
@@ -141,9 +141,9 @@ widgets.difference_error_plot(numerical_derivative)
 # $f(x+h)$ and $f(x-h)$; the even-power terms, including the curvature term $\frac{h^2}{2} f''(x)$, appear in
 # both with the same sign and cancel, so the first error term left is $\frac{h^2}{6} f'''(x)$, proportional to
 # $h^2$. For small $h$, $h^2$ is far smaller than $h$: in the plot the central error falls along the slope-2
-# line (100× smaller per factor 10 in $h$) while the forward error falls along the slope-1 line, and the
-# central curve reaches about $10^{-11}$ at its best against about $10^{-8}$ for the forward one. (Below about
-# $h = 10^{-5}$ round-off, which grows like $1/h$, hurts both, so making $h$ tiny does not help.)
+# line (100× smaller per factor 10 in $h$) while the forward error falls along the slope-1 line, and at its
+# best the central difference is about a thousand times more accurate than the forward one. (For very small
+# $h$ round-off, which grows like $1/h$, hurts both, so making $h$ tiny does not help.)
 
 # %% [markdown]
 # ## 2 · The gradient: one partial derivative per entry
@@ -526,8 +526,8 @@ def sse_line_gradients(slope, intercept, x, y):
 
 # %% [markdown]
 # Gradient descent with **your** gradients, starting from the notes' slope 1 and intercept 0. Change the number
-# of steps and the learning rate. Try 0.01, 0.1, 0.19 and then 0.2; and notice how long the last stretch of
-# the loss curve takes even when the learning rate is fine.
+# of steps and the learning rate. Try 0.01, 0.1, about 0.19 and then 0.2 with a few hundred steps, and notice
+# how long the last stretch of the loss curve takes even when the learning rate is fine.
 
 # %%
 widgets.line_fit_explorer(sse_line_gradients)
@@ -538,10 +538,11 @@ widgets.line_fit_explorer(sse_line_gradients)
 
 # %% [markdown] answer id="learning_rate" points=1
 # Each step moves the parameters by $\alpha$ times the gradient, and along the steepest direction of this
-# bowl-shaped loss the gradient changes quickly. Below about $0.195$ a step lands on the other side of the
-# valley but closer to the bottom, so the error shrinks and the loss falls. Above it the step overshoots by
-# more than it corrects, the error along that direction changes sign and grows by a constant factor every step,
-# and the loss climbs exponentially. The slow tail comes from the other direction: the three $x$ values are
+# bowl-shaped loss the gradient changes quickly. Below about $0.195$ every step along that direction ends
+# closer to the bottom than it started (for the larger rates, on the other side of the valley), so the loss
+# falls. Above it each step overshoots by more than the distance it started from: the error along that
+# direction changes sign and grows by a constant factor every step, and the loss climbs exponentially (at 0.2
+# slowly, so give it enough steps). The slow tail comes from the other direction: the three $x$ values are
 # close together, so raising the slope and lowering the intercept by matching amounts barely changes the
 # predictions. The loss is almost flat along that combination, the gradient there is tiny, and a learning rate
 # small enough for the steep direction makes only slow progress along the flat one.

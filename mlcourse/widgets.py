@@ -126,7 +126,8 @@ def _curve(f, df) -> Curve:
 def secant_explorer(numerical_derivative: Callable, f: Callable | None = None, x0: float = 1.0, h: float = 0.5,
                     df: Callable | None = None, xlim: tuple[float, float] = (-2.5, 2.5)) -> None:
     """f, its tangent at x0, the central secant with the slope of the student's numerical_derivative(f, x0, h),
-    and the forward secant; sliders for h (1 down to 1e-6, log scale) and for x0."""
+    and the forward secant; sliders for h (1 down to 1e-6, log scale) and for x0. A custom f must accept numpy
+    arrays; its tangent uses df, its exact derivative, if given."""
     curve = _curve(f, df)
     _explore(lambda x0, h: _secant_figure(numerical_derivative, curve, x0, h, xlim),
              x0=_slider("float", x0, xlim[0] + 0.5, xlim[1] - 0.5, 0.05, "x₀"),
@@ -165,7 +166,8 @@ def _secant_figure(numerical_derivative, curve: Curve, x0: float, h: float, xlim
 def difference_error_plot(numerical_derivative: Callable, f: Callable | None = None, x0: float = 1.0,
                           df: Callable | None = None) -> None:
     """Log–log plot of |error| against h (1e-1 down to 1e-13) for the forward difference and for the student's
-    central difference, with ∝ h and ∝ h² guides: truncation error on the right, round-off on the left."""
+    central difference, with ∝ h and ∝ h² guides: truncation error on the right, round-off on the left.
+    A custom f (numpy-friendly) needs its exact derivative df too, or the error bottoms out near 1e-10."""
     plots.show(_error_figure(numerical_derivative, _curve(f, df), x0))
 
 
@@ -338,7 +340,7 @@ def line_fit_explorer(sse_line_gradients: Callable, x: np.ndarray | None = None,
     x = ref.NOTES_X if x is None else np.asarray(x, dtype=float)
     y = ref.NOTES_Y if y is None else np.asarray(y, dtype=float)
     _explore(lambda learning_rate, steps: _line_fit_figure(sse_line_gradients, x, y, learning_rate, steps),
-             learning_rate=_slider("log", learning_rate, -3, -0.5, 0.1, "learning rate", base=10,
+             learning_rate=_slider("log", learning_rate, -3, -0.5, 0.02, "learning rate", base=10,
                                    readout_format=".3f"),
              steps=_slider("int", steps, 0, 300, 1, "steps"))
 

@@ -92,7 +92,7 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
 
 @pytest.mark.parametrize("name", PUBLIC)
 def test_public_functions_run_without_ipython(name, capsys):
-    assert PUBLIC[name](None) is None
+    """The whole way to a PNG (rendering is the slow part, so once each: a note and the reference curves)."""
     assert PUBLIC[name](not_implemented) is None
     assert capsys.readouterr().out == ""  # nothing printed outside IPython, not even a repr
 
