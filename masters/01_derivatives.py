@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # 01 · Derivatives and numerical gradients
+# # Derivatives and numerical gradients
 #
 # Training a network means changing its parameters a little at a time so that the loss goes down. To know
 # *which* way is down we need derivatives, and to trust the derivatives our code computes we need a way to
@@ -430,8 +430,9 @@ widgets.sigmoid_plot(sigmoid, sigmoid_derivative)
 # = \frac{a - y}{a(1 - a)} \cdot a(1 - a) = a - y.$$
 #
 # The awkward factor $a(1 - a)$ cancels exactly: the gradient that reaches $z$ is simply *prediction minus
-# label*. This is the $dZ = A - Y$ that starts every backward pass in the course. Computing $a - y$ directly is
-# also safer than multiplying the two factors, since $\partial L / \partial a$ blows up when $a$ is near 0 or 1.
+# label*. This is the $dZ^{[L]} = A^{[L]} - Y$ that starts the backward pass of a network with a sigmoid
+# output. Computing $a - y$ directly is also safer than multiplying the two factors, since
+# $\partial L / \partial a$ blows up when $a$ is near 0 or 1.
 #
 # ### Exercise 9 — `logistic_loss`
 #
@@ -562,4 +563,4 @@ widgets.line_fit_explorer(sse_line_gradients)
 # - Gradient descent on the notes' line fit starts from the gradient $(-3.44, -3.8)$, and the learning rate
 #   decides between slow progress, good progress and divergence.
 #
-# Next: vectorised logistic regression, where these pieces run on whole batches of examples at once.
+# Keep `gradient_check` in mind: from now on, every backward pass you write can be tested against it.
