@@ -43,7 +43,7 @@ def _gd_1d_cases(rng):
         Case((_bowl_1d(3.0), 0.0, 0.9, 6), {}, "lr 0.9: oscillating around the minimum"),
         Case((_bowl_1d(3.0), 0.0, 1.1, 6), {}, "lr 1.1: too high, it diverges"),
         Case((_bowl_1d(0.0), 2.0, 0.25, 0), {}, "n_steps = 0", hint="the path is just [x0]"),
-        Case((QUARTIC_SLOPE, 2.0, 0.05, 8), {}, "a non-convex f = x⁴ − x³"),
+        Case((QUARTIC_SLOPE, -0.5, 0.1, 8), {}, "non-convex f = x⁴ − x³ from −0.5 (it slows at the flat x = 0)"),
     ]
     for k in range(3):
         centre = float(np.round(rng.uniform(-5, 5), 2))
