@@ -85,3 +85,15 @@ def _finish(fig: Figure) -> None:
             legend.get_frame().set_edgecolor("#dee2e6")
             for text in legend.get_texts():
                 text.set_fontsize(FONT["legend"])
+
+
+def contour(ax, f, xlim: tuple[float, float], ylim: tuple[float, float], levels: int = 14, n: int = 121) -> None:
+    """Muted contour lines of f(x, y) (numpy-friendly, elementwise) over xlim × ylim, spaced for a bowl: closer
+    together near the bottom, where the paths of an optimiser end."""
+    x, y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    z = f(x, y)
+    low, high = float(np.min(z)), float(np.max(z))
+    if np.isfinite(low) and np.isfinite(high) and high > low:
+        ax.contour(x, y, z, levels=low + (high - low) * np.linspace(0.04, 1, levels) ** 2, colors=MUTED,
+                   linewidths=0.7, alpha=0.8)
+    ax.set(xlim=xlim, ylim=ylim)

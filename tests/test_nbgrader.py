@@ -31,6 +31,21 @@ PLANTED = {
             "def sigmoid_derivative(z):\n    return z * (1 - z)\n",
             "derivatives.sigmoid_derivative", "You computed z(1 − z)"),
     },
+    "02_gradient_descent": {
+        "gradient_descent_1d": (
+            "def gradient_descent_1d(df, x0, lr, n_steps):\n    path = [x0]\n    x = x0\n"
+            "    for _ in range(n_steps):\n        x = x + lr * df(x)\n        path.append(x)\n"
+            "    return np.array(path)\n",
+            "gradient_descent.gradient_descent_1d", "You step uphill (x + lr·df)"),
+        "random_mini_batches": (
+            "def random_mini_batches(X, Y, batch_size, rng):\n    m = X.shape[1]\n"
+            "    X = X[:, rng.permutation(m)]\n    Y = Y[:, rng.permutation(m)]\n"
+            "    return [(X[:, k:k + batch_size], Y[:, k:k + batch_size]) for k in range(0, m, batch_size)]\n",
+            "gradient_descent.random_mini_batches", "shuffled with two different permutations"),
+        "lr_exponential_decay": (
+            "def lr_exponential_decay(lr0, epoch, k):\n    return lr0 * np.exp(k * epoch)\n",
+            "gradient_descent.lr_exponential_decay", "The exponent has the wrong sign"),
+    },
 }
 
 
