@@ -31,9 +31,14 @@ class Mismatch:
 
 def compare(expected, got, tol: Tolerance = Tolerance(), where: str = "your result") -> Mismatch | None:
     """None if `got` matches `expected` in structure, shape and value (within `tol`), else a Mismatch."""
+    with np.errstate(all="ignore"):  # a wild result (1e308, huge ints) must not make the comparison warn
+        return _compare(expected, got, tol, where)
+
+
+def _compare(expected, got, tol: Tolerance, where: str) -> Mismatch | None:
     if got is None:
         return Mismatch(f"{_cap(where)} is None: did you forget to `return` it?")
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):
         return _compare_sequence(expected, got, tol, where)
     if isinstance(expected, dict):
         return _compare_dict(expected, got, tol, where)
@@ -68,10 +73,11 @@ def describe(value) -> str:
 # containers
 
 
-def _compare_sequence(expected: tuple, got, tol: Tolerance, where: str) -> Mismatch | None:
+def _compare_sequence(expected: tuple | list, got, tol: Tolerance, where: str) -> Mismatch | None:
     if not isinstance(got, (tuple, list)):
+        what = "tuple" if isinstance(expected, tuple) else "list"
         return Mismatch(
-            f"{_cap(where)} should be a tuple of {len(expected)} values, but it is {_kind(got)}.",
+            f"{_cap(where)} should be a {what} of {len(expected)} values, but it is {_kind(got)}.",
             [f"got: {describe(got)}"],
         )
     if len(got) != len(expected):
@@ -80,7 +86,7 @@ def _compare_sequence(expected: tuple, got, tol: Tolerance, where: str) -> Misma
             [f"got: {describe(got)}"],
         )
     for i, (e, g) in enumerate(zip(expected, got)):
-        mismatch = compare(e, g, tol, f"{where}[{i}]")
+        mismatch = _compare(e, g, tol, f"{where}[{i}]")
         if mismatch:
             return mismatch
     return None
@@ -88,7 +94,7 @@ def _compare_sequence(expected: tuple, got, tol: Tolerance, where: str) -> Misma
 
 def _compare_dict(expected: dict, got, tol: Tolerance, where: str) -> Mismatch | None:
     if not isinstance(got, dict):
-        return Mismatch(f"{_cap(where)} should be a dict, but it is {_kind(got)}.")
+        return Mismatch(f"{_cap(where)} should be a dict, but it is {_kind(got)}.", [f"got: {describe(got)}"])
     missing = [k for k in expected if k not in got]
     extra = [k for k in got if k not in expected]
     if missing or extra:
@@ -102,7 +108,7 @@ def _compare_dict(expected: dict, got, tol: Tolerance, where: str) -> Mismatch |
             [f"expected keys: {sorted(map(str, expected))}", f"got keys:      {sorted(map(str, got))}"],
         )
     for key in expected:  # iterate over the *expected* keys: a missing key can never pass
-        mismatch = compare(expected[key], got[key], tol, f"{where}[{key!r}]")
+        mismatch = _compare(expected[key], got[key], tol, f"{where}[{key!r}]")
         if mismatch:
             return mismatch
     return None
@@ -136,6 +142,11 @@ def _compare_scalar(expected, got, tol: Tolerance, where: str) -> Mismatch | Non
         )
     if not _is_number(got):
         return Mismatch(f"{_cap(where)} should be a number, but it is {_kind(got)}.", [f"got: {describe(got)}"])
+    try:
+        got = float(got)  # also a numpy scalar, a Python int or a Fraction
+    except OverflowError:
+        return Mismatch(f"{_cap(where)} is an integer too large for a float (a power or product of Python ints?).",
+                        [f"expected: {describe(float(expected))}", f"got: {describe(got)}"])
     if not np.isfinite(got):
         return Mismatch(
             f"{_cap(where)} is {float(got)} where a finite number is due.",
@@ -164,7 +175,7 @@ def _compare_array(expected: np.ndarray, got, tol: Tolerance, where: str) -> Mis
             [f"got: {describe(got)}"],
         )
     if not isinstance(got, np.ndarray):
-        return Mismatch(f"{_cap(where)} should be a numpy array, but it is {_kind(got)}.")
+        return Mismatch(f"{_cap(where)} should be a numpy array, but it is {_kind(got)}.", [f"got: {describe(got)}"])
     if got.dtype.kind not in "biuf":
         return Mismatch(
             f"{_cap(where)} has dtype {got.dtype}; a numeric (float) array is due.", [f"got: {describe(got)}"]
@@ -197,38 +208,47 @@ def _value_evidence(expected: np.ndarray, got: np.ndarray, close: np.ndarray, to
         index = tuple(int(i) for i in idx)
         lines.append(f"  at {index}: expected {expected[index]:.8g}, got {got[index]:.8g}")
     abs_err = np.abs(got - expected)
-    with np.errstate(all="ignore"):  # a zero expected entry makes its relative error infinite
-        rel_err = abs_err / np.abs(expected)
-    lines.append(f"max abs error {abs_err.max():.3g}, max rel error {np.nanmax(rel_err):.3g}; tolerance {tol}")
+    nonzero = expected != 0  # a relative error is meaningless where the expected entry is 0
+    rel = f", max rel error {np.max(abs_err[nonzero] / np.abs(expected[nonzero])):.3g}" if nonzero.any() else ""
+    lines.append(f"max abs error {abs_err.max():.3g}{rel}; tolerance {tol}")
     lines.append("expected: " + describe(expected))
     lines.append("got:      " + describe(got))
     return lines
 
 
 def _relation(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> str:
-    """Name a simple relation between got and expected (sign flip, constant factor), or ''."""
+    """Name a simple relation between got and expected (sign flip, constant factor), or ''.
+
+    Any wrong single number is *some* multiple of the right one, so for a single value only a sign flip
+    or a small whole factor (n or 1/n, n ≤ 10) is named.
+    """
     expected, got = np.asarray(expected, float), np.asarray(got, float)
     if not np.any(np.abs(expected) > tol.atol):
         return ""
+    single = expected.size == 1
     if np.allclose(got, -expected, rtol=tol.rtol, atol=tol.atol):
-        return ": every value has the wrong sign"
+        return ": it has the wrong sign" if single else ": every value has the wrong sign"
     nonzero = np.abs(expected) > 1e-12
     ratio = got[nonzero] / expected[nonzero]
     if not np.all(np.isfinite(ratio)):
         return ""
     factor = float(np.median(ratio))
-    if factor != 0 and np.allclose(got, factor * expected, rtol=1e-6, atol=tol.atol):
-        return f": every value is {_pretty_factor(factor)} the expected one (a constant factor is off)"
-    return ""
+    if factor == 0 or not np.allclose(got, factor * expected, rtol=1e-6, atol=tol.atol):
+        return ""
+    if single:
+        simple = _pretty_factor(factor, largest=10)
+        return f": it is {simple} the expected value (a constant factor is off?)" if simple else ""
+    return f": every value is {_pretty_factor(factor) or f'{factor:.4g}×'} the expected one (a constant factor is off)"
 
 
-def _pretty_factor(factor: float) -> str:
-    for n in range(2, 65):
+def _pretty_factor(factor: float, largest: int = 64) -> str:
+    """'n×' or '1/n of' for a factor close to a whole number n or its inverse, else ''."""
+    for n in range(2, largest + 1):
         if np.isclose(factor, n):
             return f"{n}×"
         if np.isclose(factor, 1 / n):
             return f"1/{n} of"
-    return f"{factor:.4g}×"
+    return ""
 
 
 def _shape_sentence(expected: np.ndarray, got: np.ndarray, tol: Tolerance, where: str) -> str:
@@ -247,6 +267,11 @@ def _shape_sentence(expected: np.ndarray, got: np.ndarray, tol: Tolerance, where
 
 
 def _kind(value) -> str:
+    """'a str', 'an int', 'a numpy array of shape (2, 3)', 'None'."""
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
     name = type(value).__name__
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
 
