@@ -46,6 +46,19 @@ PLANTED = {
             "def lr_exponential_decay(lr0, epoch, k):\n    return lr0 * np.exp(k * epoch)\n",
             "gradient_descent.lr_exponential_decay", "The exponent has the wrong sign"),
     },
+    "03_neurons": {
+        "relu": (
+            "def relu(z):\n    return np.minimum(0, z)\n",
+            "neurons.relu", "You computed min(0, z)"),
+        "softmax": (
+            "def softmax(Z):\n    e = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+            "    return e / e.sum(axis=1, keepdims=True)\n",
+            "neurons.softmax", "You normalise along the rows (axis=1)"),
+        "categorical_cross_entropy": (
+            "def categorical_cross_entropy(A, Y):\n    A = np.maximum(A, 1e-12)\n"
+            "    return float(-np.sum(Y * np.log2(A)) / A.shape[1])\n",
+            "neurons.categorical_cross_entropy", "You use log base 2"),
+    },
 }
 
 
