@@ -895,7 +895,7 @@ def activation_explorer(tanh: Callable, relu: Callable, leaky_relu: Callable, sw
              "leaky_relu": (leaky_relu, leaky_relu_derivative), "swish": (swish, None)}
     _explore(lambda activation, alpha: _activation_figure(yours, activation, alpha),
              activation=_dropdown(ACTIVATIONS, activation, "activation"),
-             alpha=_slider("float", alpha, 0.0, 0.5, 0.01, "leaky ReLU's α"))
+             alpha=_slider("float", alpha, 0.0, 1.0, 0.01, "leaky ReLU's α"))
 
 
 def _activation_figure(yours: dict, name: str, alpha: float):
@@ -926,8 +926,10 @@ def _activation_figure(yours: dict, name: str, alpha: float):
         axes[1].text(-3, 0.5, "slope 0: a unit that only\never sees z < 0 stops learning", ha="center",
                      fontsize=8, color=plots.WARNING)
     elif leaky:
-        axes[1].text(-3, alpha + 0.08, f"slope α = {alpha:g} keeps\nthe gradient alive", ha="center", fontsize=8,
-                     color=plots.MUTED)
+        axes[1].text(-3, alpha + 0.08, f"slope α = {alpha:g} keeps\nthe gradient alive" if alpha > 0 else
+                     "α = 0: plain ReLU", ha="center", fontsize=8, color=plots.MUTED)
+    if name in ("relu", "leaky_relu"):
+        axes[1].set_ylim(-0.1, 1.3)
     return fig
 
 
