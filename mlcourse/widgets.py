@@ -478,7 +478,7 @@ def _learning_rate_figure(gradient_descent_1d, land: Landscape, x0, lr, steps):
               title=f"learning rate {lr:g}, {steps} step(s) from x₀ = {x0:g}")
     sequence.set(xlim=(0, max(steps, 1)), ylim=land.xlim, xlabel="step k", ylabel="x_k",
                  title=_verdict(reference if path is None else path, land))
-    curve.legend(loc="upper center" if not why else "center right")
+    curve.legend(loc="upper center" if not why else "center")  # both curves leave the middle free
     sequence.legend(loc="best")
     return fig
 
@@ -487,7 +487,7 @@ def _verdict(path: np.ndarray, land: Landscape) -> str:
     """What the path does, in a few words."""
     gap = path - land.minimum
     if not np.all(np.abs(path) <= FAR) or abs(gap[-1]) > max(4 * abs(gap[0]), 1.0):
-        return "diverges: every step overshoots further"
+        return "diverges: the steps grow instead of shrinking"
     if abs(gap[-1]) < 1e-3:
         return "converges to the minimum"
     if path.size > 3 and np.all(gap[-4:-1] * gap[-3:] < 0):
