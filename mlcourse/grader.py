@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import functools
 import html
 import importlib
 import inspect
@@ -42,7 +43,7 @@ import numpy as np
 from .compare import Mismatch, Tolerance, compare, describe
 
 # One module per notebook, in course order.
-TOPICS = ("derivatives",)
+TOPICS = ("derivatives", "gradient_descent", "neurons")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
@@ -104,7 +105,11 @@ class Described:
 
 
 def describe_argument(value) -> str:
+    if isinstance(value, np.random.Generator):
+        return "a np.random.Generator"
     text = describe(value)
+    if " at 0x" in text:  # a default repr: a memory address means nothing to a student (and changes)
+        return getattr(value, "__name__", None) or f"a {type(value).__name__}"
     return text if "\n" not in text else "array(" + np.array2string(
         value, separator=", ", precision=4, threshold=12, edgeitems=2
     ).replace("\n", "") + ")"
@@ -269,13 +274,15 @@ def _result(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed: 
         return CheckResult(ex.id, True, total, total, feedback, seed, outcomes)
 
     first = failures[0]
-    if first.output is None and first.stop and "not implemented" in first.sentence:
-        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not implemented yet.\nReplace `raise NotImplementedError()` with your code, "
-                           "then run this check again.", seed,
-                           outcomes)
+    if first is outcomes[0] and first.stop and "not implemented" in first.sentence:
+        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not implemented yet.\nReplace `raise "
+                           "NotImplementedError()` with your code, then run this check again.", seed, outcomes)
     cheated = any(o.output is _CHEATED for o in outcomes)
     score = 0.0 if cheated else float(passed_count)
-    lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
+    if cheated:  # no case counts, whatever ran before
+        lines = [f"{ex.name}: not passed, score 0 of {len(cases)}."]
+    else:
+        lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
     mistake = None if first.stop else _fingerprint(ex, outcomes)
     lines.append(mistake or first.sentence)
     lines.append("")
@@ -347,32 +354,40 @@ class _TimeUp(BaseException):
 def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutcome:
     expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-    spy = _ReferenceSpy(forbidden)
+    deadline = _Deadline(CALL_TIME_LIMIT)
+    spy = _ReferenceSpy(forbidden, deadline)
     caught: list[warnings.WarningMessage] = []
     printed = _BoundedText()
+    raised: BaseException | None = None
+    got = None
     start = time.perf_counter()
     try:
-        with _time_limit(CALL_TIME_LIMIT), warnings.catch_warnings(record=True) as caught, \
+        with warnings.catch_warnings(record=True) as caught, \
                 contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), spy:
             warnings.simplefilter("always")
-            got = student_fn(*args, **kwargs)
-    except NotImplementedError:
-        return CaseOutcome(case, False, f"`{ex.name}` is not implemented yet: replace `raise "
-                           "NotImplementedError()` with your code.", stop=True)
-    except _TimeUp:
+            got = deadline.call(student_fn, args, kwargs)
+    except BaseException as exc:  # noqa: BLE001 - anything the student's code raises is reported
+        raised = exc
+
+    if deadline.expired:  # even when the student's code caught the interruption and carried on
         return CaseOutcome(case, False, f"`{ex.name}` was stopped after running {time.perf_counter() - start:.1f} s "
                            f"(the limit is {CALL_TIME_LIMIT:g} s): is there a loop that never ends?", stop=True)
-    except KeyboardInterrupt:
-        return CaseOutcome(case, False, "The check was interrupted (KeyboardInterrupt).", stop=True)
-    except SystemExit as exc:
-        return CaseOutcome(case, False, f"`{ex.name}` called exit({exc.code!r}); return a value instead.", stop=True)
-    except BaseException as exc:  # noqa: BLE001 - anything the student's code raises is reported
-        return CaseOutcome(case, False, f"`{ex.name}` raised {type(exc).__name__}: {exc}",
-                           [_student_line(exc)] if _student_line(exc) else [])
-
     if spy.called:
         return CaseOutcome(case, False, f"`{ex.name}` calls mlcourse's own reference implementation; "
                            "write the computation yourself.", output=_CHEATED, stop=True)
+    if raised is not None:
+        return _raised_outcome(ex, case, raised)
+    try:
+        return _judge(ex, case, expected, got, args, kwargs, caught, printed)
+    except Exception as exc:  # noqa: BLE001 - a result so odd that comparing it failed
+        return CaseOutcome(case, False, f"Your result could not be checked: reading it raised "
+                           f"{type(exc).__name__}. Return {_describe_type(expected)}.", [f"got: {_safe_repr(got)}"],
+                           output=got)
+
+
+def _judge(ex: Exercise, case: Case, expected, got, args: tuple, kwargs: dict,
+           caught: list[warnings.WarningMessage], printed: _BoundedText) -> CaseOutcome:
+    """Compare what the student's function returned (and did to its inputs) with the reference."""
     evidence = []
     if printed.text:
         evidence.append(f"(your function printed {printed.lines} line(s); hidden here)")
@@ -389,6 +404,47 @@ def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutco
     return CaseOutcome(case, True, output=got)
 
 
+def _raised_outcome(ex: Exercise, case: Case, exc: BaseException) -> CaseOutcome:
+    """The outcome of a call that ended with an exception from the student's code."""
+    if isinstance(exc, NotImplementedError):
+        return CaseOutcome(case, False, f"`{ex.name}` is not implemented yet: replace `raise "
+                           "NotImplementedError()` with your code.", stop=True)
+    if isinstance(exc, KeyboardInterrupt):
+        return CaseOutcome(case, False, "The check was interrupted (KeyboardInterrupt).", stop=True)
+    if isinstance(exc, SystemExit):
+        call = "sys.exit()" if exc.code is None else f"sys.exit({_safe_repr(exc.code)})"
+        return CaseOutcome(case, False, f"`{ex.name}` called {call}, which would end the program; "
+                           "return the result instead.", stop=True)
+    line = _student_line(exc)
+    return CaseOutcome(case, False, f"`{ex.name}` raised {type(exc).__name__}: {_safe_str(exc)}",
+                       [line] if line else [])
+
+
+def _describe_type(value) -> str:
+    """'a float', 'a numpy array of shape (3, 1)', 'a tuple of 2 values', ... for 'Return ...' hints."""
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} values"
+    if isinstance(value, dict):
+        return f"a dict with keys {', '.join(map(repr, value))}"
+    return "a float" if isinstance(value, float) else _kind(value)
+
+
+def _safe_str(value) -> str:
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - a student's exception whose __str__ fails
+        return f"<{type(value).__name__} that cannot be shown>"
+
+
+def _safe_repr(value) -> str:
+    try:
+        return describe(value)
+    except Exception:  # noqa: BLE001
+        return f"<{type(value).__name__} that cannot be shown>"
+
+
 def _mutated(case: Case, args: tuple, kwargs: dict, names: list[str]) -> str:
     """A sentence if the student's function changed an input array in place, else ''."""
     names = names + [f"argument {i + 1}" for i in range(len(names), len(args))]
@@ -398,7 +454,7 @@ def _mutated(case: Case, args: tuple, kwargs: dict, names: list[str]) -> str:
         if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
             drift = np.max(np.abs(np.asarray(after, float) - before)) if after.shape == before.shape else np.inf
             if drift < 1e-8 * max(1.0, np.max(np.abs(before))):
-                return (f"Your function left {where} slightly changed (by {drift:.1e}): adding h and then "
+                return (f"Your function left {where} slightly changed (by {drift:.1e}): adding a step h and "
                         "subtracting it again does not restore a float exactly; save the old value and put it back.")
             return (f"Your function changed {where} in place; the caller's array must be left as it was "
                     "(work on a copy).")
@@ -415,6 +471,7 @@ def _student_line(exc: BaseException) -> str:
     return f"at line {frame.lineno} of {frame.name}{source}"
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_library(filename: str) -> bool:
     path = Path(filename).resolve() if not filename.startswith("<") else None
     if path is None:
@@ -440,16 +497,24 @@ def _code_key(code) -> tuple:
 
 
 class _ReferenceSpy:
-    """A profile hook noticing when the student's code runs one of mlcourse's references."""
+    """A profile hook noticing when the student's code runs one of mlcourse's references.
 
-    def __init__(self, forbidden: set):
+    Once the student's time is up it also switches the deadline's tracer back on at every call and
+    return in the student's code (see `_Deadline`). It must never raise: Python would switch it off.
+    """
+
+    def __init__(self, forbidden: set, deadline: _Deadline | None = None):
         self.forbidden, self.called, self._previous = forbidden, False, None
         self._files = {key[0] for key in forbidden}
+        self._deadline = deadline
 
     def __call__(self, frame, event, arg):
         code = frame.f_code
         if event == "call" and code.co_filename in self._files and _code_key(code) in self.forbidden:
             self.called = True
+        deadline = self._deadline
+        if deadline is not None and deadline.expired and deadline.active:
+            deadline.rearm(frame)
 
     def __enter__(self):
         self._previous = sys.getprofile()
@@ -461,23 +526,138 @@ class _ReferenceSpy:
         return False
 
 
-@contextlib.contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the student's code after `seconds` (main thread only; elsewhere no limit applies)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+class _Deadline:
+    """Runs the student's function and stops it after `seconds` (main thread only; elsewhere no limit).
 
-    def time_up(signum, frame):
+    When the time is up, a SIGALRM (repeated every 0.2 s) raises _TimeUp in the student's code. A bare
+    `except:` can catch that and carry on, so the first alarm also arms a hook that raises _TimeUp again
+    inside that `except:` block, from where it escapes:
+    - Python 3.12+: a sys.monitoring INSTRUCTION callback raises at every step of the student's code
+      (it stays on when it raises, so nested `except:` blocks do not help either);
+    - before that: a trace function on the student's frames raises at the first line after a _TimeUp
+      entered the frame. Python switches off a trace function that raises, so the reference spy (a
+      profile hook) switches it on again at the next call or return. (Two bare `except:` blocks nested
+      in one function can still catch every alarm there.)
+    The hooks themselves must never raise (Python would switch them off): an alarm that lands inside
+    one only arms the tracer and comes back 1 ms later. `expired` says that the time ran out, even if
+    the student's code swallowed every interruption and returned.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds, self.active, self.expired = seconds, False, False
+        self._tracer = self._stop  # one bound method, so `sys.gettrace() is self._tracer` works
+        self._in_flight = False  # a _TimeUp is on its way through the student's frames (tracer only)
+        self._tool: int | None = None  # the sys.monitoring tool id while the instruction hook is on
+
+    def call(self, fn: Callable, args: tuple, kwargs: dict):
+        if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+            return fn(*args, **kwargs)
+        previous_handler = signal.signal(signal.SIGALRM, self._alarm)
+        previous_trace = sys.gettrace()
+        signal.setitimer(signal.ITIMER_REAL, self.seconds, 0.2)
+        try:
+            return self._run(fn, args, kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous_handler)
+            if self.expired:
+                sys.settrace(previous_trace)
+                self._stop_monitoring()
+
+    def _run(self, fn: Callable, args: tuple, kwargs: dict):
+        """The frame below which the student's code runs; _TimeUp is raised only while `active`."""
+        self.active = True
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.active = False  # a plain attribute store, so no alarm can slip in before it
+
+    def _alarm(self, signum, frame):
+        if not self.active:
+            return
+        self.expired = True
+        chain = _frames_below_run(frame)
+        if chain is None:
+            return
+        if self._tool is None and not self._start_monitoring():
+            self._arm(chain)
+        if any(f.f_code in _HOOK_CODES for f in chain):
+            signal.setitimer(signal.ITIMER_REAL, 0.001, 0.2)  # try again in a moment, outside the hook
+            return
         raise _TimeUp()
 
-    previous = signal.signal(signal.SIGALRM, time_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)  # keep firing in case the first one is swallowed
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    # --- Python 3.12+: sys.monitoring
+
+    def _start_monitoring(self) -> bool:
+        monitoring = getattr(sys, "monitoring", None)
+        if monitoring is None:
+            return False
+        for tool in (4, 3, 5):  # ids no standard tool claims (5 is "optimizer", unused)
+            if monitoring.get_tool(tool) is None:
+                monitoring.use_tool_id(tool, "mlcourse time limit")
+                monitoring.register_callback(tool, monitoring.events.INSTRUCTION, self._on_instruction)
+                monitoring.set_events(tool, monitoring.events.INSTRUCTION)
+                self._tool = tool
+                return True
+        return False
+
+    def _stop_monitoring(self) -> None:
+        if self._tool is not None:
+            monitoring = sys.monitoring
+            monitoring.set_events(self._tool, 0)
+            monitoring.register_callback(self._tool, monitoring.events.INSTRUCTION, None)
+            monitoring.free_tool_id(self._tool)
+            self._tool = None
+
+    def _on_instruction(self, code, offset):
+        if _is_library(code.co_filename):
+            return sys.monitoring.DISABLE  # never again at this place in library code
+        if self.active:
+            raise _TimeUp()
+        return None
+
+    # --- before Python 3.12: a trace function
+
+    def rearm(self, frame) -> None:
+        """Switch the trace function on again (the spy calls this once time is up)."""
+        if self._tool is None:
+            chain = _frames_below_run(frame)
+            if chain is not None:
+                self._arm(chain)
+
+    def _arm(self, chain: list) -> None:
+        if sys.gettrace() is not self._tracer:
+            sys.settrace(self._tracer)
+        for frame in chain:
+            if frame.f_trace is not self._tracer and not _is_library(frame.f_code.co_filename):
+                frame.f_trace = self._tracer
+
+    def _stop(self, frame, event, arg):
+        """The trace function: the first step after a _TimeUp entered one of the student's frames raises
+        _TimeUp again (in an `except:` block that caught it, that is its first line)."""
+        if not self.active or _is_library(frame.f_code.co_filename):
+            return None
+        if event == "exception":
+            if arg[0] is _TimeUp:
+                self._in_flight = True
+        elif self._in_flight:
+            self._in_flight = False
+            raise _TimeUp()
+        return self._tracer
+
+
+def _frames_below_run(frame) -> list | None:
+    """The frames from `frame` out to the student's function, or None when not inside `_Deadline._run`."""
+    chain = []
+    while frame is not None and frame.f_code is not _Deadline._run.__code__:
+        chain.append(frame)
+        frame = frame.f_back
+    return chain if frame is not None else None
+
+
+# The grader's own hooks, which an alarm must not raise in.
+_HOOK_CODES = frozenset({_ReferenceSpy.__call__.__code__, _Deadline.rearm.__code__, _Deadline._arm.__code__,
+                         _Deadline._stop.__code__, _Deadline._on_instruction.__code__, _frames_below_run.__code__})
 
 
 class _BoundedText(io.TextIOBase):
@@ -501,5 +681,9 @@ def _quiet():
 
 
 def _kind(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
     name = type(value).__name__
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
