@@ -219,8 +219,8 @@ def _value_evidence(expected: np.ndarray, got: np.ndarray, close: np.ndarray, to
 def _relation(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> str:
     """Name a simple relation between got and expected (sign flip, constant factor), or ''.
 
-    Any wrong single number is *some* multiple of the right one, so for a single value only a sign flip
-    or a small whole factor (n or 1/n, n ≤ 10) is named.
+    Any wrong single number is *some* multiple of the right one (σ(0) = 0.5 is 2× σ'(0) = 0.25), so for
+    a single value only a sign flip is named.
     """
     expected, got = np.asarray(expected, float), np.asarray(got, float)
     if not np.any(np.abs(expected) > tol.atol):
@@ -233,22 +233,18 @@ def _relation(expected: np.ndarray, got: np.ndarray, tol: Tolerance) -> str:
     if not np.all(np.isfinite(ratio)):
         return ""
     factor = float(np.median(ratio))
-    if factor == 0 or not np.allclose(got, factor * expected, rtol=1e-6, atol=tol.atol):
+    if single or factor == 0 or not np.allclose(got, factor * expected, rtol=1e-6, atol=tol.atol):
         return ""
-    if single:
-        simple = _pretty_factor(factor, largest=10)
-        return f": it is {simple} the expected value (a constant factor is off?)" if simple else ""
-    return f": every value is {_pretty_factor(factor) or f'{factor:.4g}×'} the expected one (a constant factor is off)"
+    return f": every value is {_pretty_factor(factor)} the expected one (a constant factor is off)"
 
 
-def _pretty_factor(factor: float, largest: int = 64) -> str:
-    """'n×' or '1/n of' for a factor close to a whole number n or its inverse, else ''."""
-    for n in range(2, largest + 1):
+def _pretty_factor(factor: float) -> str:
+    for n in range(2, 65):
         if np.isclose(factor, n):
             return f"{n}×"
         if np.isclose(factor, 1 / n):
             return f"1/{n} of"
-    return ""
+    return f"{factor:.4g}×"
 
 
 def _shape_sentence(expected: np.ndarray, got: np.ndarray, tol: Tolerance, where: str) -> str:

@@ -424,8 +424,8 @@ def _describe_type(value) -> str:
     """'a float', 'a numpy array of shape (3, 1)', 'a tuple of 2 values', ... for 'Return ...' hints."""
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape}"
-    if isinstance(value, tuple):
-        return f"a tuple of {len(value)} values"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
     if isinstance(value, dict):
         return f"a dict with keys {', '.join(map(repr, value))}"
     return "a float" if isinstance(value, float) else _kind(value)

@@ -55,6 +55,14 @@ def test_nested_containers_name_the_path():
     assert found.sentence.startswith("Your result['W'][1]")
 
 
+def test_list_results_are_compared_element_by_element():
+    batches = [(M, np.ones((1, 3))), (M[:, :1], np.zeros((1, 1)))]
+    assert compare(batches, [(M.copy(), np.ones((1, 3))), (M[:, :1].copy(), np.zeros((1, 1)))]) is None
+    assert "should hold 2 values, but it holds 1" in mismatch(batches, batches[:1]).sentence
+    assert mismatch(batches, [batches[0], (M[:, :1], np.ones((1, 1)))]).sentence.startswith("Your result[1][1]")
+    assert "should be a list of 2 values, but it is a numpy array" in mismatch(batches, M).sentence
+
+
 # --- dicts -----------------------------------------------------------------------------------------
 
 
@@ -256,12 +264,14 @@ def test_scalar_evidence_shows_expected_got_error_and_tolerance():
     assert "expected: 2.0" in shown and "got:      2.1" in shown
     assert "abs error 0.1" in shown and str(TOL) in shown
     assert "factor" not in found.sentence  # any wrong number is *some* multiple of the right one
+    assert "factor" not in mismatch((1.0, 2.0), (1.0, 4.0)).sentence
 
 
-def test_scalar_sign_and_simple_factor_are_named():
-    assert "wrong sign" in mismatch(2.0, -2.0).sentence
-    assert "1/2 of" in mismatch(2.0, 1.0).sentence
-    assert "3×" in mismatch(2.0, 6.0).sentence
+def test_scalar_sign_is_named_but_no_factor():
+    assert "it has the wrong sign" in mismatch(2.0, -2.0).sentence
+    assert mismatch(2.0, 1.0).sentence == "Your result has the wrong value."  # 1/2 of it: a coincidence, maybe
+    assert mismatch(np.array([[2.0]]), np.array([[6.0]])).sentence == (
+        "Your result has the right shape but wrong values.")  # one entry is a single value too
 
 
 def test_huge_integer_is_reported_not_raised():
