@@ -647,21 +647,22 @@ def prints_forever_inside_a_bare_except(*args, **kwargs):
 @pytest.mark.parametrize("exercise_id", ["derivatives.sigmoid", "derivatives.sse_line_gradients"])
 def test_running_too_long_is_stopped_and_reported(exercise_id, student, short_limit, capfd):
     result = failed(exercise_id, student)
-    assert re.search(rf"`{name_of(exercise_id)}` was stopped after running 0\.\d s \(the limit is 0\.2 s\): "
+    assert re.search(rf"`{name_of(exercise_id)}` was stopped after running \d+\.\d s \(the limit is 0\.2 s\): "
                      r"is there a loop that never ends\?", result.feedback), result.feedback
     assert "further case(s) were not run" in result.feedback  # one slow case is enough to know
     assert result.score == 0.0
     assert capfd.readouterr() == ("", "")
 
 
-def test_time_limit_applies_to_each_call_not_to_the_check(short_limit):
+def test_time_limit_applies_to_each_call_not_to_the_check(monkeypatch):
+    monkeypatch.setattr(grader, "CALL_TIME_LIMIT", 0.5)
     right = own("derivatives.sigmoid")
 
     def a_bit_slow(z):
-        time.sleep(0.05)
+        time.sleep(0.1)
         return right(z)
 
-    assert quietly("derivatives.sigmoid", a_bit_slow).passed  # 7 cases × 0.05 s > 0.2 s in all
+    assert quietly("derivatives.sigmoid", a_bit_slow).passed  # 7 cases × 0.1 s > 0.5 s in all
 
 
 def test_slow_case_after_fast_ones_keeps_their_credit(short_limit):
