@@ -15,35 +15,10 @@ import numpy as np
 
 from .compare import Tolerance
 from .derivatives import sigmoid
-from .grader import Case, Exercise, describe_argument
+from .grader import Case, Exercise
 
 EXERCISES: list[Exercise] = []
 CLIP = 1e-12  # probabilities are clipped to [CLIP, 1 − CLIP] before taking logs
-
-
-class _Case(Case):
-    """A Case whose label shows dicts, lists and tuples of arrays (parameters, grads, caches) by their
-    shapes. The grader's own label prints every argument on one line with describe_argument, which
-    cannot render containers of arrays."""
-
-    def label(self, parameter_names: list[str]) -> str:
-        names = parameter_names + [f"arg{i + 1}" for i in range(len(parameter_names), len(self.args))]
-        shown = [f"{n} = {_show(a)}" for n, a in zip(names, self.args)]
-        shown += [f"{k} = {_show(v)}" for k, v in self.kwargs.items()]
-        return f"{self.name}: {', '.join(shown)}" if self.name else ", ".join(shown)
-
-
-def _show(value, inside: bool = False) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_show(v, True)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
-        inner = ", ".join(_show(v, True) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, np.ndarray) and inside:
-        return f"{value.shape} array"
-    if isinstance(value, np.random.Generator):
-        return "a np.random.Generator (its seed is in the case's name or hint)"
-    return describe_argument(value)
 
 
 def _relu(z):
@@ -109,30 +84,30 @@ def initialize_parameters(layer_dims, method: str = "he", rng: np.random.Generat
 
 def _initialize_parameters_cases(rng):
     cases = [
-        _Case(([2, 4, 3, 1],), {"method": "he", "rng": np.random.default_rng(1)},
+        Case(([2, 4, 3, 1],), {"method": "he", "rng": np.random.default_rng(1)},
               "the notes' network [2, 4, 3, 1], He, default_rng(1)",
               hint="W1 is (4, 2): one row per unit of layer 1, one column per input; He scales by √(2/n_{l−1}), "
                    "the number of inputs to the layer"),
-        _Case(([3, 5, 2],), {"method": "xavier", "rng": np.random.default_rng(2)},
+        Case(([3, 5, 2],), {"method": "xavier", "rng": np.random.default_rng(2)},
               "Xavier [3, 5, 2], default_rng(2)",
               hint="this course's \"xavier\" is the fan-in form √(1/n_{l−1}); W1 is (5, 3), W2 is (2, 5)"),
-        _Case(([4, 3],), {"method": "random", "rng": np.random.default_rng(3)},
+        Case(([4, 3],), {"method": "random", "rng": np.random.default_rng(3)},
               "small random [4, 3], default_rng(3)", hint="scale 0.01 times standard normal draws"),
-        _Case(([3, 2, 1],), {"method": "zeros", "rng": np.random.default_rng(4)}, "zeros [3, 2, 1]",
+        Case(([3, 2, 1],), {"method": "zeros", "rng": np.random.default_rng(4)}, "zeros [3, 2, 1]",
               hint="every W and every b is zero; b[l] has shape (n_l, 1)"),
-        _Case(([5, 4, 1],), {}, "method and rng left out",
+        Case(([5, 4, 1],), {}, "method and rng left out",
               hint="the defaults are method=\"he\" and rng=None, which means np.random.default_rng(0)"),
-        _Case(([6, 3, 3, 2],), {"method": "he", "rng": np.random.default_rng(5)},
+        Case(([6, 3, 3, 2],), {"method": "he", "rng": np.random.default_rng(5)},
               "He, two hidden layers [6, 3, 3, 2], default_rng(5)",
               hint="draw W1, then W2, then W3, each with one call rng.standard_normal((n_l, n_{l−1}))"),
-        _Case(([1, 1],), {"method": "he", "rng": np.random.default_rng(6)}, "one input, one unit [1, 1]"),
+        Case(([1, 1],), {"method": "he", "rng": np.random.default_rng(6)}, "one input, one unit [1, 1]"),
     ]
     methods = ("zeros", "random", "xavier", "he")
     for k in range(3):
         seed = int(rng.integers(1000))
         dims = [int(n) for n in rng.integers(1, 8, size=int(rng.integers(2, 5)))]
         method = methods[int(rng.integers(len(methods)))]
-        cases.append(_Case((dims,), {"method": method, "rng": np.random.default_rng(seed)}, f"random #{k + 1}",
+        cases.append(Case((dims,), {"method": method, "rng": np.random.default_rng(seed)}, f"random #{k + 1}",
                            hint=f"rng = np.random.default_rng({seed})"))
     return cases
 
@@ -216,19 +191,19 @@ LINEAR_B = np.array([[0.5], [-1.0], [0.0]])  # (3, 1)
 
 def _linear_forward_cases(rng):
     cases = [
-        _Case((LINEAR_A, LINEAR_W, LINEAR_B), {}, "2 inputs → 3 units, 4 examples",
+        Case((LINEAR_A, LINEAR_W, LINEAR_B), {}, "2 inputs → 3 units, 4 examples",
               hint="Z = W @ A_prev + b is (3, 4); column j is W times example j, plus b"),
-        _Case((np.array([[2.0], [-1.0]]), LINEAR_W, LINEAR_B), {}, "m = 1 (a single example)"),
-        _Case((np.zeros((2, 4)), LINEAR_W, LINEAR_B), {}, "A_prev all zeros",
+        Case((np.array([[2.0], [-1.0]]), LINEAR_W, LINEAR_B), {}, "m = 1 (a single example)"),
+        Case((np.zeros((2, 4)), LINEAR_W, LINEAR_B), {}, "A_prev all zeros",
               hint="W·0 = 0, so every column of Z is b"),
-        _Case((np.array([[1e6, -2e6, 3e5], [4e5, 1e6, -1e6]]), LINEAR_W * 1e3, LINEAR_B * 1e6), {},
+        Case((np.array([[1e6, -2e6, 3e5], [4e5, 1e6, -1e6]]), LINEAR_W * 1e3, LINEAR_B * 1e6), {},
               "large magnitudes"),
-        _Case((np.array([[0.5, -1.0], [2.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 2.0, -1.0]]), np.array([[0.25]])), {},
+        Case((np.array([[0.5, -1.0], [2.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 2.0, -1.0]]), np.array([[0.25]])), {},
               "one output unit (logistic regression): W (1, 3)"),
     ]
     for k in range(3):
         n_prev, n, m = (int(v) for v in rng.integers(1, 6, size=3))
-        cases.append(_Case((rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1))), {},
+        cases.append(Case((rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1))), {},
                            f"random #{k + 1}"))
     return cases
 
@@ -250,15 +225,15 @@ EXERCISES.append(Exercise(
 def _linear_backward_cases(rng):
     dZ = np.array([[1.0, -2.0, 0.0, 3.0], [0.5, 1.0, -1.0, 0.0], [2.0, 0.0, 1.0, -1.0]])  # (3, 4)
     cases = [
-        _Case((dZ, linear_forward(LINEAR_A, LINEAR_W, LINEAR_B)[1]), {}, "3 units, 2 inputs, 4 examples",
+        Case((dZ, linear_forward(LINEAR_A, LINEAR_W, LINEAR_B)[1]), {}, "3 units, 2 inputs, 4 examples",
               hint="dW = (1/m) dZ A_prevᵀ is (3, 2) like W; db = (1/m) np.sum(dZ, axis=1, keepdims=True) is (3, 1); "
                    "dA_prev = Wᵀ dZ is (2, 4) like A_prev"),
-        _Case((np.array([[1.0], [-2.0], [0.5]]), linear_forward(np.array([[2.0], [-1.0]]), LINEAR_W, LINEAR_B)[1]), {},
+        Case((np.array([[1.0], [-2.0], [0.5]]), linear_forward(np.array([[2.0], [-1.0]]), LINEAR_W, LINEAR_B)[1]), {},
               "m = 1 (a single example)", hint="with m = 1, dW = dZ A_prevᵀ is an outer product"),
-        _Case((np.zeros((3, 4)), linear_forward(LINEAR_A, LINEAR_W, LINEAR_B)[1]), {}, "dZ all zeros",
+        Case((np.zeros((3, 4)), linear_forward(LINEAR_A, LINEAR_W, LINEAR_B)[1]), {}, "dZ all zeros",
               hint="every gradient is zero, but each still has its shape: dA_prev (2, 4), dW (3, 2), db (3, 1)"),
-        _Case((dZ * 1e4, linear_forward(LINEAR_A * 1e5, LINEAR_W * 1e3, LINEAR_B)[1]), {}, "large magnitudes"),
-        _Case((np.array([[0.2, -0.4, 0.6, -0.1, 0.3]]),
+        Case((dZ * 1e4, linear_forward(LINEAR_A * 1e5, LINEAR_W * 1e3, LINEAR_B)[1]), {}, "large magnitudes"),
+        Case((np.array([[0.2, -0.4, 0.6, -0.1, 0.3]]),
                linear_forward(np.array([[1.0, 0.0, 2.0, -1.0, 0.5], [0.0, 1.0, 1.0, 2.0, -2.0],
                                         [3.0, -1.0, 0.0, 1.0, 1.0]]),
                              np.array([[0.5, -1.0, 2.0]]), np.array([[0.1]]))[1]),
@@ -267,7 +242,7 @@ def _linear_backward_cases(rng):
     for k in range(3):
         n_prev, n, m = (int(v) for v in rng.integers(1, 6, size=3))
         cache = linear_forward(rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1)))[1]
-        cases.append(_Case((rng.normal(size=(n, m)), cache), {}, f"random #{k + 1}"))
+        cases.append(Case((rng.normal(size=(n, m)), cache), {}, f"random #{k + 1}"))
     return cases
 
 
@@ -319,24 +294,24 @@ def tanh_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return dA * (1.0 - np.tanh(Z) ** 2)
 
 
-def _activation_backward_cases(rng, zero_hint: str, large_hint: str = "") -> list[_Case]:
+def _activation_backward_cases(rng, zero_hint: str, large_hint: str = "") -> list[Case]:
     row = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
     Z32 = np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 0.0]])
     cases = [
-        _Case((np.array([[1.0, 2.0, 3.0, 4.0, 5.0]]), row), {}, "a (1, 5) row with Z = 0 in the middle",
+        Case((np.array([[1.0, 2.0, 3.0, 4.0, 5.0]]), row), {}, "a (1, 5) row with Z = 0 in the middle",
               hint=zero_hint),
-        _Case((np.array([[0.5, -1.0], [2.0, 1.5], [-3.0, 1.0]]), Z32), {}, "a (3, 2) matrix, negative dA too",
+        Case((np.array([[0.5, -1.0], [2.0, 1.5], [-3.0, 1.0]]), Z32), {}, "a (3, 2) matrix, negative dA too",
               hint="multiply dA by g'(Z) entry by entry (*), not with a matrix product"),
-        _Case((np.zeros((3, 2)), Z32), {}, "dA all zeros", hint="no gradient comes in, so none goes out"),
-        _Case((np.array([[1.0, -2.0, 3.0, 0.5]]), np.array([[-1000.0, 1000.0, -30.0, 1e-300]])), {},
+        Case((np.zeros((3, 2)), Z32), {}, "dA all zeros", hint="no gradient comes in, so none goes out"),
+        Case((np.array([[1.0, -2.0, 3.0, 0.5]]), np.array([[-1000.0, 1000.0, -30.0, 1e-300]])), {},
               "large and tiny magnitudes of Z", hint=large_hint),
-        _Case((np.array([[2.0], [-1.0], [0.5]]), np.array([[0.7], [-1.2], [0.0]])), {}, "m = 1, 3 units"),
+        Case((np.array([[2.0], [-1.0], [0.5]]), np.array([[0.7], [-1.2], [0.0]])), {}, "m = 1, 3 units"),
     ]
     for k in range(3):
         shape = (int(rng.integers(1, 5)), int(rng.integers(1, 7)))
         Z = rng.normal(size=shape) * 2
         Z[rng.random(shape) < 0.25] = 0.0  # a few exact zeros, where ReLU's slope is 0 by convention
-        cases.append(_Case((rng.normal(size=shape), Z), {}, f"random #{k + 1}"))
+        cases.append(Case((rng.normal(size=shape), Z), {}, f"random #{k + 1}"))
     return cases
 
 
@@ -411,7 +386,7 @@ LAYER_W = np.array([[1.0, 1.0], [1.0, -1.0], [0.5, 0.0]])  # (3, 2); Z has exact
 LAYER_B = np.array([[-1.0], [0.0], [-0.5]])
 
 
-def _layer_cases(rng, backward: bool) -> list[_Case]:
+def _layer_cases(rng, backward: bool) -> list[Case]:
     """Cases for linear_activation_forward (A_prev, W, b, activation) or _backward (dA, cache, activation)."""
     fixed = [
         ((LAYER_A, LAYER_W, LAYER_B, "relu"), "ReLU, 2 inputs → 3 units, 5 examples, some Z exactly 0",
@@ -429,18 +404,18 @@ def _layer_cases(rng, backward: bool) -> list[_Case]:
         if backward:
             A, cache = linear_activation_forward(A_prev, W, b, activation)
             dA = np.round(np.linspace(-1.5, 2.0, A.size).reshape(A.shape), 3)
-            cases.append(_Case((dA, cache, activation), {}, name, hint=hint))
+            cases.append(Case((dA, cache, activation), {}, name, hint=hint))
         else:
-            cases.append(_Case((A_prev, W, b, activation), {}, name, hint=hint))
+            cases.append(Case((A_prev, W, b, activation), {}, name, hint=hint))
     for k in range(3):
         n_prev, n, m = (int(v) for v in rng.integers(1, 6, size=3))
         activation = ("sigmoid", "relu", "tanh")[int(rng.integers(3))]
         A_prev, W, b = rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1))
         if backward:
             cache = linear_activation_forward(A_prev, W, b, activation)[1]
-            cases.append(_Case((rng.normal(size=(n, m)), cache, activation), {}, f"random #{k + 1}"))
+            cases.append(Case((rng.normal(size=(n, m)), cache, activation), {}, f"random #{k + 1}"))
         else:
-            cases.append(_Case((A_prev, W, b, activation), {}, f"random #{k + 1}"))
+            cases.append(Case((A_prev, W, b, activation), {}, f"random #{k + 1}"))
     return cases
 
 
@@ -546,19 +521,19 @@ def _scaled(parameters: dict, factor: float) -> dict:
 
 def _model_forward_cases(rng):
     cases = [
-        _Case((NOTES_X, NOTES_PARAMETERS), {}, "the notes' network [2, 4, 3, 1], 3 examples",
+        Case((NOTES_X, NOTES_PARAMETERS), {}, "the notes' network [2, 4, 3, 1], 3 examples",
               hint="L = len(parameters) // 2 = 3 layers: ReLU, ReLU, then sigmoid; caches holds one cache per layer"),
-        _Case(_one_layer_network(), {}, "one layer (logistic regression), L = 1",
+        Case(_one_layer_network(), {}, "one layer (logistic regression), L = 1",
               hint="with L = 1 the only layer is the output layer, so it uses the sigmoid"),
-        _Case(_two_layer_network(), {}, "[3, 2, 1], m = 1"),
-        _Case((NOTES_X, _scaled(NOTES_PARAMETERS, 0.0)), {}, "all parameters zero",
+        Case(_two_layer_network(), {}, "[3, 2, 1], m = 1"),
+        Case((NOTES_X, _scaled(NOTES_PARAMETERS, 0.0)), {}, "all parameters zero",
               hint="every Z is 0: the hidden layers give ReLU(0) = 0 and the output σ(0) = 1/2"),
-        _Case((NOTES_X * 10, _scaled(NOTES_PARAMETERS, 10.0)), {}, "large magnitudes",
+        Case((NOTES_X * 10, _scaled(NOTES_PARAMETERS, 10.0)), {}, "large magnitudes",
               hint="the output Z reaches several hundred: use a sigmoid that does not overflow"),
     ]
     for k in range(3):
         dims = _random_dims(rng)
-        cases.append(_Case(_random_network(rng, dims, int(rng.integers(1, 6))), {}, f"random #{k + 1}"))
+        cases.append(Case(_random_network(rng, dims, int(rng.integers(1, 6))), {}, f"random #{k + 1}"))
     return cases
 
 
@@ -587,21 +562,21 @@ EXERCISES.append(Exercise(
 
 def _compute_cost_cases(rng):
     cases = [
-        _Case((np.array([[0.92, 0.09, 0.03, 0.94]]), np.array([[1.0, 1.0, 0.0, 0.0]])), {},
+        Case((np.array([[0.92, 0.09, 0.03, 0.94]]), np.array([[1.0, 1.0, 0.0, 0.0]])), {},
               "the notes' four predictions",
               hint="−(log 0.92 + log 0.09 + log 0.97 + log 0.06)/4: each term is −log of the probability given "
                    "to the true label"),
-        _Case((np.array([[0.5, 0.5, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "AL = 1/2 everywhere",
+        Case((np.array([[0.5, 0.5, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "AL = 1/2 everywhere",
               hint="every example costs −log(1/2) = log 2 ≈ 0.693"),
-        _Case((np.array([[0.8]]), np.array([[1.0]])), {}, "m = 1"),
-        _Case((np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])), {}, "AL exactly 1 and 0, both right",
+        Case((np.array([[0.8]]), np.array([[1.0]])), {}, "m = 1"),
+        Case((np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])), {}, "AL exactly 1 and 0, both right",
               hint="log(0) = −inf and 0·(−inf) = nan: clip AL to [1e-12, 1 − 1e-12] first"),
-        _Case((np.array([[0.0, 1.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "AL exactly 0 and 1, both wrong",
+        Case((np.array([[0.0, 1.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "AL exactly 0 and 1, both wrong",
               hint="with AL clipped to [1e-12, 1 − 1e-12] a certain mistake costs −log(1e-12) ≈ 27.6"),
     ]
     for k in range(3):
         m = int(rng.integers(1, 9))
-        cases.append(_Case((rng.uniform(0.02, 0.98, size=(1, m)), rng.integers(0, 2, size=(1, m)).astype(np.float64)),
+        cases.append(Case((rng.uniform(0.02, 0.98, size=(1, m)), rng.integers(0, 2, size=(1, m)).astype(np.float64)),
                            {}, f"random #{k + 1}"))
     return cases
 
@@ -646,13 +621,13 @@ def _model_backward_cases(rng):
     ]
     for (X, parameters), Y, name, hint in fixed:
         AL, caches = model_forward(X, parameters)
-        cases.append(_Case((AL, Y, caches), {}, name, hint=hint))
+        cases.append(Case((AL, Y, caches), {}, name, hint=hint))
     for k in range(3):
         dims = _random_dims(rng)
         m = int(rng.integers(1, 6))
         X, parameters = _random_network(rng, dims, m)
         AL, caches = model_forward(X, parameters)
-        cases.append(_Case((AL, rng.integers(0, 2, size=(1, m)).astype(np.float64), caches), {}, f"random #{k + 1}"))
+        cases.append(Case((AL, rng.integers(0, 2, size=(1, m)).astype(np.float64), caches), {}, f"random #{k + 1}"))
     return cases
 
 
@@ -715,14 +690,14 @@ def _update_parameters_cases(rng):
     notes_grads = _gradients(NOTES_X, NOTES_PARAMETERS, NOTES_Y)
     X1, one_layer = _one_layer_network()
     cases = [
-        _Case((NOTES_PARAMETERS, notes_grads, 0.1), {}, "the notes' network [2, 4, 3, 1], lr = 0.1",
+        Case((NOTES_PARAMETERS, notes_grads, 0.1), {}, "the notes' network [2, 4, 3, 1], lr = 0.1",
               hint="grads also holds dA0, dA1, dA2, which are not used; update every W and every b, "
                    "L = len(parameters) // 2"),
-        _Case((one_layer, _gradients(X1, one_layer, np.array([[1.0, 0.0, 0.0, 1.0]])), 1.0), {},
+        Case((one_layer, _gradients(X1, one_layer, np.array([[1.0, 0.0, 0.0, 1.0]])), 1.0), {},
               "one layer, lr = 1", hint="W1 − 1·dW1 and b1 − 1·db1"),
-        _Case((NOTES_PARAMETERS, notes_grads, 0.0), {}, "lr = 0", hint="a step of size 0 leaves every value as it is"),
-        _Case((NOTES_PARAMETERS, {k: np.zeros_like(v) for k, v in notes_grads.items()}, 0.5), {}, "zero gradients"),
-        _Case((_scaled(NOTES_PARAMETERS, 1e3), {k: v * 1e4 for k, v in notes_grads.items()}, 0.5), {},
+        Case((NOTES_PARAMETERS, notes_grads, 0.0), {}, "lr = 0", hint="a step of size 0 leaves every value as it is"),
+        Case((NOTES_PARAMETERS, {k: np.zeros_like(v) for k, v in notes_grads.items()}, 0.5), {}, "zero gradients"),
+        Case((_scaled(NOTES_PARAMETERS, 1e3), {k: v * 1e4 for k, v in notes_grads.items()}, 0.5), {},
               "large magnitudes, lr = 0.5"),
     ]
     for k in range(3):
@@ -730,7 +705,7 @@ def _update_parameters_cases(rng):
         m = int(rng.integers(1, 6))
         X, parameters = _random_network(rng, dims, m)
         grads = _gradients(X, parameters, rng.integers(0, 2, size=(1, m)).astype(np.float64))
-        cases.append(_Case((parameters, grads, float(np.round(rng.uniform(0.01, 1.0), 3))), {}, f"random #{k + 1}"))
+        cases.append(Case((parameters, grads, float(np.round(rng.uniform(0.01, 1.0), 3))), {}, f"random #{k + 1}"))
     return cases
 
 

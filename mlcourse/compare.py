@@ -140,6 +140,9 @@ def _compare_scalar(expected, got, tol: Tolerance, where: str) -> Mismatch | Non
             "(a missing sum or mean?).",
             [f"expected: {describe(expected)}", f"got: {describe(got)}"],
         )
+    if isinstance(got, (bool, np.bool_)):
+        return Mismatch(f"{_cap(where)} is {got!r} where a number is due: convert with float(...).",
+                        [f"expected: {describe(float(expected))}"])
     if not _is_number(got):
         return Mismatch(f"{_cap(where)} should be a number, but it is {_kind(got)}.", [f"got: {describe(got)}"])
     try:
@@ -176,6 +179,11 @@ def _compare_array(expected: np.ndarray, got, tol: Tolerance, where: str) -> Mis
         )
     if not isinstance(got, np.ndarray):
         return Mismatch(f"{_cap(where)} should be a numpy array, but it is {_kind(got)}.", [f"got: {describe(got)}"])
+    if got.dtype.kind == "b" and expected.dtype.kind != "b":
+        return Mismatch(
+            f"{_cap(where)} holds True/False values; numbers are due: convert with .astype(float).",
+            [f"got: {describe(got)}"],
+        )
     if got.dtype.kind not in "biuf":
         return Mismatch(
             f"{_cap(where)} has dtype {got.dtype}; a numeric (float) array is due.", [f"got: {describe(got)}"]

@@ -43,7 +43,7 @@ import numpy as np
 from .compare import Mismatch, Tolerance, compare, describe
 
 # One module per notebook, in course order.
-TOPICS = ("derivatives", "gradient_descent", "neurons")
+TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
@@ -104,7 +104,15 @@ class Described:
         return self
 
 
-def describe_argument(value) -> str:
+def describe_argument(value, inside: bool = False) -> str:
+    """One line for a case's argument; arrays inside dicts, lists and tuples are shown by their shapes."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {describe_argument(v, True)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
+        inner = ", ".join(describe_argument(v, True) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if isinstance(value, np.ndarray) and inside:
+        return f"<{'×'.join(map(str, value.shape)) or '0-d'} array>"
     if isinstance(value, np.random.Generator):
         return "a np.random.Generator"
     text = describe(value)
@@ -163,6 +171,7 @@ class CaseOutcome:
     sentence: str = ""  # why it failed, in one sentence
     evidence: list[str] = field(default_factory=list)
     output: Any = None  # what the student's function returned (None if it raised)
+    error: str = ""  # the type of exception the student's function raised, if it did
     stop: bool = False  # no point running further cases (not implemented, timed out, ...)
 
 
@@ -274,7 +283,9 @@ def _result(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed: 
         return CheckResult(ex.id, True, total, total, feedback, seed, outcomes)
 
     first = failures[0]
-    if first is outcomes[0] and first.stop and "not implemented" in first.sentence:
+    if first is outcomes[0] and first.stop and "which is not implemented yet" in first.sentence:
+        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: {first.sentence}", seed, outcomes)
+    if first is outcomes[0] and first.stop and "is not implemented yet" in first.sentence:
         return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not implemented yet.\nReplace `raise "
                            "NotImplementedError()` with your code, then run this check again.", seed, outcomes)
     cheated = any(o.output is _CHEATED for o in outcomes)
@@ -309,23 +320,30 @@ def _parameter_names(fn: Callable) -> list[str]:
 
 
 def _fingerprint(ex: Exercise, outcomes: list[CaseOutcome]) -> str | None:
-    """The sentence of the first known mistake whose outputs equal the student's on every case that ran."""
-    ran = [o for o in outcomes if o.output is not None and o.output is not _CHEATED]
-    if len(ran) != len(outcomes) or not ran:
+    """The sentence of the first known mistake that behaves like the student's code on every case: the
+    same output, or the same kind of exception where the student's code raised one."""
+    if any(o.stop or (o.output is None and not o.error) for o in outcomes) or not outcomes:
+        return None
+    if all(o.error for o in outcomes):  # nothing to go on but exceptions: too weak to name a mistake
         return None
     for sentence, wrong_fn in ex.fingerprints.items():
-        if all(_same_output(wrong_fn, o, ex.tolerance) for o in ran):
+        if all(_same_behaviour(wrong_fn, o, ex.tolerance) for o in outcomes):
             return sentence
     return None
 
 
-def _same_output(wrong_fn: Callable, outcome: CaseOutcome, tol: Tolerance) -> bool:
+def _same_behaviour(wrong_fn: Callable, outcome: CaseOutcome, tol: Tolerance) -> bool:
     case = outcome.case
     try:
         with _quiet():
             wrong = wrong_fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    except Exception as exc:  # noqa: BLE001 - a mistake may well raise
+        return type(exc).__name__ == outcome.error
+    if outcome.error:
+        return False
+    try:
         return _identical(wrong, outcome.output) or compare(wrong, outcome.output, tol) is None
-    except Exception:
+    except Exception:  # noqa: BLE001
         return False
 
 
@@ -333,6 +351,8 @@ def _identical(a, b) -> bool:
     """Exactly equal, counting nan == nan and inf == inf (compare() rejects non-finite results)."""
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
     try:
         return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
     except TypeError:
@@ -376,7 +396,7 @@ def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutco
         return CaseOutcome(case, False, f"`{ex.name}` calls mlcourse's own reference implementation; "
                            "write the computation yourself.", output=_CHEATED, stop=True)
     if raised is not None:
-        return _raised_outcome(ex, case, raised)
+        return _raised_outcome(ex, case, raised, getattr(student_fn, "__name__", ex.name))
     try:
         return _judge(ex, case, expected, got, args, kwargs, caught, printed)
     except Exception as exc:  # noqa: BLE001 - a result so odd that comparing it failed
@@ -404,9 +424,13 @@ def _judge(ex: Exercise, case: Case, expected, got, args: tuple, kwargs: dict,
     return CaseOutcome(case, True, output=got)
 
 
-def _raised_outcome(ex: Exercise, case: Case, exc: BaseException) -> CaseOutcome:
+def _raised_outcome(ex: Exercise, case: Case, exc: BaseException, own_name: str) -> CaseOutcome:
     """The outcome of a call that ended with an exception from the student's code."""
     if isinstance(exc, NotImplementedError):
+        helper = _student_function(exc)
+        if helper and helper not in (ex.name, own_name):
+            return CaseOutcome(case, False, f"`{ex.name}` needs `{helper}`, which is not implemented yet: "
+                               f"finish `{helper}` first.", stop=True)
         return CaseOutcome(case, False, f"`{ex.name}` is not implemented yet: replace `raise "
                            "NotImplementedError()` with your code.", stop=True)
     if isinstance(exc, KeyboardInterrupt):
@@ -417,7 +441,7 @@ def _raised_outcome(ex: Exercise, case: Case, exc: BaseException) -> CaseOutcome
                            "return the result instead.", stop=True)
     line = _student_line(exc)
     return CaseOutcome(case, False, f"`{ex.name}` raised {type(exc).__name__}: {_safe_str(exc)}",
-                       [line] if line else [])
+                       [line] if line else [], error=type(exc).__name__)
 
 
 def _describe_type(value) -> str:
@@ -446,19 +470,40 @@ def _safe_repr(value) -> str:
 
 
 def _mutated(case: Case, args: tuple, kwargs: dict, names: list[str]) -> str:
-    """A sentence if the student's function changed an input array in place, else ''."""
+    """A sentence if the student's function changed an input array in place (also one inside a dict,
+    list or tuple argument), else ''."""
     names = names + [f"argument {i + 1}" for i in range(len(names), len(args))]
     pairs = [(f"`{n}`", a, b) for n, a, b in zip(names, case.args, args)]
     pairs += [(f"`{k}`", case.kwargs[k], kwargs[k]) for k in case.kwargs]
-    for where, before, after in pairs:
-        if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+    for where, before, after in (item for pair in pairs for item in _array_pairs(*pair)):
+        if not np.array_equal(before, after, equal_nan=True):
             drift = np.max(np.abs(np.asarray(after, float) - before)) if after.shape == before.shape else np.inf
             if drift < 1e-8 * max(1.0, np.max(np.abs(before))):
                 return (f"Your function left {where} slightly changed (by {drift:.1e}): adding a step h and "
                         "subtracting it again does not restore a float exactly; save the old value and put it back.")
             return (f"Your function changed {where} in place; the caller's array must be left as it was "
-                    "(work on a copy).")
+                    "(work on a copy, or build new arrays with x = x - ... instead of x -= ...).")
     return ""
+
+
+def _array_pairs(where: str, before, after):
+    """(where, original array, the array the student's function received) for every array in an argument."""
+    if isinstance(before, np.ndarray):
+        if isinstance(after, np.ndarray):
+            yield where, before, after
+    elif isinstance(before, dict) and isinstance(after, dict):
+        for key in before:
+            if key in after:
+                yield from _array_pairs(f"{where[:-1]}[{key!r}]`", before[key], after[key])
+    elif isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
+        for i, (b, a) in enumerate(zip(before, after)):
+            yield from _array_pairs(f"{where[:-1]}[{i}]`", b, a)
+
+
+def _student_function(exc: BaseException) -> str:
+    """The name of the innermost function of the student's own code in a traceback, or ''."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _is_library(f.filename)]
+    return frames[-1].name if frames else ""
 
 
 def _student_line(exc: BaseException) -> str:

@@ -212,7 +212,7 @@ def _zeros_missing_last_layer(parameters):
 
 
 KEYED_BY_PARAMETERS = ("Your keys are the parameters' names ('W1', 'b1', …); moments are keyed like the "
-                       "gradients: 'dW1', 'db1', …")
+                       "gradients: 'dW1', 'db1', and so on.")
 WEIGHTS_ONLY = "You made entries for the weights only; every bias needs one too ('db1', 'db2', …)."
 MISSING_LAST_LAYER = ("You leave out the last layer: with L = len(parameters) // 2 layers, loop over "
                       "range(1, L + 1).")

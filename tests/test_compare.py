@@ -247,7 +247,7 @@ def test_array_where_a_number_is_due():
     assert "(3,)" in found.sentence and "sum or mean" in found.sentence
 
 
-@pytest.mark.parametrize("got, words", [(True, "bool"), ("0.5", "str"), ([0.5], "list"), (None, "return")])
+@pytest.mark.parametrize("got, words", [(True, "True where a number is due"), ("0.5", "str"), ([0.5], "list"), (None, "return")])
 def test_non_numbers_where_a_number_is_due(got, words):
     assert words in mismatch(0.5, got).sentence
 

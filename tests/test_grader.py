@@ -705,3 +705,75 @@ def test_no_result_makes_check_raise(exercise_id):
         def raises(*args, _exc=exc, **kwargs):
             raise _exc
         failed(exercise_id, raises)
+
+
+# --- containers of arrays, helpers, booleans, mistakes that raise -------------------------------------
+
+
+def test_changing_an_array_inside_a_dict_argument_is_reported():
+    right = student_copies.own_implementation("backprop.update_parameters")
+
+    def update_parameters(parameters, grads, lr):
+        expected = right(parameters, grads, lr)
+        for key in parameters:
+            parameters[key] -= lr * grads["d" + key]  # changes the caller's arrays
+        return expected
+
+    result = failed("backprop.update_parameters", update_parameters)
+    assert "changed `parameters['W1']` in place" in result.feedback
+
+
+def test_a_helper_that_is_not_implemented_is_named():
+    def tanh(z):
+        raise NotImplementedError()
+
+    def tanh_derivative(z):
+        return 1 - tanh(z) ** 2
+
+    result = failed("neurons.tanh_derivative", tanh_derivative)
+    assert result.feedback.splitlines()[0] == (
+        "tanh_derivative: `tanh_derivative` needs `tanh`, which is not implemented yet: finish `tanh` first.")
+    assert result.score == 0
+
+
+def test_true_false_arrays_are_not_numbers():
+    def relu_derivative(z):
+        return np.asarray(z) > 0
+
+    result = failed("neurons.relu_derivative", relu_derivative)
+    assert "where a number is due: convert with float(...)" in result.feedback  # the scalar case
+    result = failed("neurons.relu_derivative", lambda z: relu_derivative(z) if np.ndim(z) else float(z > 0))
+    assert "holds True/False values; numbers are due: convert with .astype(float)" in result.feedback
+
+
+def test_case_labels_show_containers_of_arrays_by_shape():
+    label = grader.describe_argument({"W1": np.zeros((4, 2)), "b1": np.zeros((4, 1))})
+    assert label == "{'W1': <4×2 array>, 'b1': <4×1 array>}"
+    assert grader.describe_argument([(np.zeros((2, 3)), np.ones(2)), np.zeros(0)]) == \
+        "[(<2×3 array>, <2 array>), <0 array>]"
+
+
+def test_a_mistake_that_raises_where_the_student_code_raises_is_still_named():
+    ex = grader.exercise("derivatives.graph_forward")
+    sentence = next(iter(ex.fingerprints))
+    wrong = ex.fingerprints[sentence]
+
+    def flaky(a, b, c):  # the known mistake, plus an error the mistake shares on one input
+        if a == 5.0:
+            raise ZeroDivisionError("division by zero")
+        return wrong(a, b, c)
+
+    def raising_mistake(a, b, c):
+        if a == 5.0:
+            raise ZeroDivisionError("division by zero")
+        return wrong(a, b, c)
+
+    saved = dict(ex.fingerprints)
+    try:
+        ex.fingerprints.clear()
+        ex.fingerprints["A mistake that also divides by zero at a = 5."] = raising_mistake
+        result = failed("derivatives.graph_forward", flaky)
+        assert "A mistake that also divides by zero at a = 5." in result.feedback
+    finally:
+        ex.fingerprints.clear()
+        ex.fingerprints.update(saved)
