@@ -40,7 +40,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .compare import Mismatch, Tolerance, compare, describe
+from .compare import Mismatch, Tolerance, _kind, compare, describe
 
 # One module per notebook, in course order.
 TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers")
@@ -723,12 +723,3 @@ def _quiet():
     with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         yield
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return f"a numpy array of shape {value.shape}"
-    name = type(value).__name__
-    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import IPython
+import IPython.display
 import nbformat
 import pytest
 
@@ -67,3 +69,25 @@ def course_copy(tmp_path) -> Path:
     shutil.copy(ROOT / "grading" / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "grading" / "source", course / "source")
     return course
+
+
+class FakeHandle:
+    def __init__(self):
+        self.updates = []
+
+    def update(self, obj):
+        self.updates.append(obj)
+
+
+@pytest.fixture
+def front_end(monkeypatch):
+    """A pretend IPython: display() records what is shown and hands out display handles."""
+    shown = []
+
+    def display(obj, display_id=None):
+        shown.append(obj)
+        return FakeHandle() if display_id else None
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", display)
+    return shown

@@ -13,6 +13,7 @@ import IPython.display
 import numpy as np
 import pytest
 
+from conftest import FakeHandle
 from mlcourse import derivatives as ref
 from mlcourse import gradcheck, plots, widgets
 
@@ -104,26 +105,6 @@ def test_show_outside_ipython_returns_none_and_frees_the_figure():
     assert fig.axes == []
 
 
-class FakeHandle:
-    def __init__(self):
-        self.updates = []
-
-    def update(self, obj):
-        self.updates.append(obj)
-
-
-@pytest.fixture
-def front_end(monkeypatch):
-    """A pretend IPython: display() records what is shown and hands out display handles."""
-    shown = []
-
-    def display(obj, display_id=None):
-        shown.append(obj)
-        return FakeHandle() if display_id else None
-
-    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display", display)
-    return shown
 
 
 def test_show_displays_a_png_and_updates_the_handle(front_end):

@@ -168,26 +168,6 @@ def test_the_loss_figure_shows_the_notes_numbers():
     assert "BCE 2.303" in fig.axes[0].get_title()  # −ln 0.1
 
 
-class FakeHandle:
-    def __init__(self):
-        self.updates = []
-
-    def update(self, obj):
-        self.updates.append(obj)
-
-
-@pytest.fixture
-def front_end(monkeypatch):
-    """A pretend IPython: display() records what is shown and hands out display handles."""
-    shown = []
-
-    def display(obj, display_id=None):
-        shown.append(obj)
-        return FakeHandle() if display_id else None
-
-    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display", display)
-    return shown
 
 
 def test_the_controls_redraw_the_same_output(front_end, monkeypatch):
