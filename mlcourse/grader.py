@@ -232,23 +232,42 @@ def check(exercise_id: str, student_fn, *, hidden: bool = False, seed: int | Non
     `hidden=True` draws a different set of random cases from the same seed (used when grading).
     """
     ex = exercise(exercise_id)
-    if seed is None:
-        seed = grading_seed() or 0
-    rng = np.random.default_rng([seed, 1 if hidden else 0])
-    cases = ex.cases(rng)
-    name = ex.name
-
+    seed = _seed(seed)
+    cases = cases_for(exercise_id, seed, hidden)
     if not callable(student_fn):
-        return _result(ex, cases, [], seed, f"`{name}` should be a function, but it is {_kind(student_fn)}.")
-
+        return _result(ex, cases, [], seed, not_a_function(ex.name, student_fn))
     forbidden = _reference_code_keys(ex)
+    own_name = getattr(student_fn, "__name__", ex.name)
+    return judge_calls(exercise_id, cases, lambda case: call_student(student_fn, case, forbidden), own_name, seed)
+
+
+def cases_for(exercise_id: str, seed: int, hidden: bool) -> list[Case]:
+    """The exercise's cases for this seed: the fixed ones, then random ones (another set when hidden)."""
+    return exercise(exercise_id).cases(np.random.default_rng([seed, 1 if hidden else 0]))
+
+
+def not_a_function(name: str, value) -> str:
+    return f"`{name}` should be a function, but it is {_kind(value)}."
+
+
+def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], Call | str], own_name: str,
+                seed: int) -> CheckResult:
+    """Judge the student's function case by case; `call_for(case)` runs it (here or in a sandbox) and
+    gives its Call, or a sentence saying why there is none (e.g. the sandbox process died)."""
+    ex = exercise(exercise_id)
     outcomes: list[CaseOutcome] = []
     for case in cases:
-        outcome = _run_case(ex, student_fn, case, forbidden)
+        call = call_for(case)
+        outcome = CaseOutcome(case, False, call, stop=True) if isinstance(call, str) else \
+            _outcome(ex, case, call, own_name)
         outcomes.append(outcome)
         if outcome.stop:
             break
     return _result(ex, cases, outcomes, seed)
+
+
+def _seed(seed: int | None) -> int:
+    return (grading_seed() or 0) if seed is None else seed
 
 
 def grade(exercise_id: str, student_fn, points: float) -> float:
@@ -256,6 +275,10 @@ def grade(exercise_id: str, student_fn, points: float) -> float:
     result = check(exercise_id, student_fn, hidden=True)
     result.feedback += f"\n(graded on hidden cases, seed {result.seed})"
     _show(result)
+    return points_earned(result, points)
+
+
+def points_earned(result: CheckResult, points: float) -> float:
     return round(points * result.score / result.max_score, 4) if result.max_score else 0.0
 
 
@@ -371,8 +394,53 @@ class _TimeUp(BaseException):
     `except Exception` cannot swallow it)."""
 
 
-def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutcome:
-    expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+@dataclass
+class Raised:
+    """An exception from the student's code, reduced to what feedback needs (it can cross processes)."""
+
+    type_name: str
+    text: str
+    kind: str = "error"  # "error", "not implemented", "interrupted" or "exit"
+    helper: str = ""  # the innermost function of the student's own code in the traceback
+    line: str = ""  # 'at line N of f: <source>'
+    exit_code: str = ""  # repr of sys.exit's argument, "" for sys.exit()
+
+    @classmethod
+    def of(cls, exc: BaseException) -> Raised:
+        kind = ("not implemented" if isinstance(exc, NotImplementedError) else
+                "interrupted" if isinstance(exc, KeyboardInterrupt) else
+                "exit" if isinstance(exc, SystemExit) else "error")
+        code = getattr(exc, "code", None) if kind == "exit" else None
+        return cls(type(exc).__name__, _safe_str(exc), kind, _student_function(exc), _student_line(exc),
+                   "" if code is None else _safe_repr(code))
+
+
+@dataclass
+class Call:
+    """What one call of the student's function did: its result or exception, its arguments afterwards
+    (to see changes made in place), its warnings and prints, and whether it ran too long or called a
+    reference. `check` judges a Call the same way whether it ran here or in a sandbox process."""
+
+    got: Any = None
+    raised: Raised | None = None
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # "Category: message"
+    printed: str = ""
+    printed_lines: int = 0
+    seconds: float = 0.0
+    expired: bool = False
+    cheated: bool = False
+
+    @property
+    def stops(self) -> bool:
+        """No further case is worth running after this call (the sandbox stops there too)."""
+        return self.expired or self.cheated or (self.raised is not None and self.raised.kind != "error")
+
+
+def call_student(student_fn, case: Case, forbidden: set) -> Call:
+    """Run the student's function on a copy of the case's arguments, with a time limit, the reference
+    spy, and warnings and prints captured."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     deadline = _Deadline(CALL_TIME_LIMIT)
     spy = _ReferenceSpy(forbidden, deadline)
@@ -388,60 +456,67 @@ def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutco
             got = deadline.call(student_fn, args, kwargs)
     except BaseException as exc:  # noqa: BLE001 - anything the student's code raises is reported
         raised = exc
+    return Call(got, Raised.of(raised) if raised is not None else None, args, kwargs,
+                [f"{w.category.__name__}: {_safe_str(w.message)}" for w in caught], printed.text, printed.lines,
+                time.perf_counter() - start, deadline.expired, spy.called)
 
-    if deadline.expired:  # even when the student's code caught the interruption and carried on
-        return CaseOutcome(case, False, f"`{ex.name}` was stopped after running {time.perf_counter() - start:.1f} s "
+
+def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutcome:
+    return _outcome(ex, case, call_student(student_fn, case, forbidden), getattr(student_fn, "__name__", ex.name))
+
+
+def _outcome(ex: Exercise, case: Case, call: Call, own_name: str) -> CaseOutcome:
+    """Judge one call of the student's function against the reference on the same case."""
+    expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    if call.expired:  # even when the student's code caught the interruption and carried on
+        return CaseOutcome(case, False, f"`{ex.name}` was stopped after running {call.seconds:.1f} s "
                            f"(the limit is {CALL_TIME_LIMIT:g} s): is there a loop that never ends?", stop=True)
-    if spy.called:
+    if call.cheated:
         return CaseOutcome(case, False, f"`{ex.name}` calls mlcourse's own reference implementation; "
                            "write the computation yourself.", output=_CHEATED, stop=True)
-    if raised is not None:
-        return _raised_outcome(ex, case, raised, getattr(student_fn, "__name__", ex.name))
+    if call.raised is not None:
+        return _raised_outcome(ex, case, call.raised, own_name)
     try:
-        return _judge(ex, case, expected, got, args, kwargs, caught, printed)
+        return _judge(ex, case, expected, call)
     except Exception as exc:  # noqa: BLE001 - a result so odd that comparing it failed
         return CaseOutcome(case, False, f"Your result could not be checked: reading it raised "
-                           f"{type(exc).__name__}. Return {_describe_type(expected)}.", [f"got: {_safe_repr(got)}"],
-                           output=got)
+                           f"{type(exc).__name__}. Return {_describe_type(expected)}.",
+                           [f"got: {_safe_repr(call.got)}"], output=call.got)
 
 
-def _judge(ex: Exercise, case: Case, expected, got, args: tuple, kwargs: dict,
-           caught: list[warnings.WarningMessage], printed: _BoundedText) -> CaseOutcome:
+def _judge(ex: Exercise, case: Case, expected, call: Call) -> CaseOutcome:
     """Compare what the student's function returned (and did to its inputs) with the reference."""
-    evidence = []
-    if printed.text:
-        evidence.append(f"(your function printed {printed.lines} line(s); hidden here)")
-    changed = _mutated(case, args, kwargs, _parameter_names(ex.reference))
+    got, evidence = call.got, []
+    if call.printed:
+        evidence.append(f"(your function printed {call.printed_lines} line(s); hidden here)")
+    changed = _mutated(case, call.args, call.kwargs, _parameter_names(ex.reference))
     if changed:
         return CaseOutcome(case, False, changed, evidence, output=got)
-    if ex.warnings_fail and caught:
-        first = caught[0]
-        return CaseOutcome(case, False, f"`{ex.name}` raised a warning: {first.category.__name__}: "
-                           f"{first.message}.", evidence, output=got)
+    if ex.warnings_fail and call.warnings:
+        return CaseOutcome(case, False, f"`{ex.name}` raised a warning: {call.warnings[0]}.", evidence, output=got)
     mismatch: Mismatch | None = compare(expected, got, ex.tolerance)
     if mismatch:
         return CaseOutcome(case, False, mismatch.sentence, mismatch.evidence + evidence, output=got)
     return CaseOutcome(case, True, output=got)
 
 
-def _raised_outcome(ex: Exercise, case: Case, exc: BaseException, own_name: str) -> CaseOutcome:
+def _raised_outcome(ex: Exercise, case: Case, exc: Raised, own_name: str) -> CaseOutcome:
     """The outcome of a call that ended with an exception from the student's code."""
-    if isinstance(exc, NotImplementedError):
-        helper = _student_function(exc)
+    if exc.kind == "not implemented":
+        helper = exc.helper
         if helper and helper not in (ex.name, own_name):
             return CaseOutcome(case, False, f"`{ex.name}` needs `{helper}`, which is not implemented yet: "
                                f"finish `{helper}` first.", stop=True)
         return CaseOutcome(case, False, f"`{ex.name}` is not implemented yet: replace `raise "
                            "NotImplementedError()` with your code.", stop=True)
-    if isinstance(exc, KeyboardInterrupt):
+    if exc.kind == "interrupted":
         return CaseOutcome(case, False, "The check was interrupted (KeyboardInterrupt).", stop=True)
-    if isinstance(exc, SystemExit):
-        call = "sys.exit()" if exc.code is None else f"sys.exit({_safe_repr(exc.code)})"
+    if exc.kind == "exit":
+        call = f"sys.exit({exc.exit_code})" if exc.exit_code else "sys.exit()"
         return CaseOutcome(case, False, f"`{ex.name}` called {call}, which would end the program; "
                            "return the result instead.", stop=True)
-    line = _student_line(exc)
-    return CaseOutcome(case, False, f"`{ex.name}` raised {type(exc).__name__}: {_safe_str(exc)}",
-                       [line] if line else [], error=type(exc).__name__)
+    return CaseOutcome(case, False, f"`{ex.name}` raised {exc.type_name}: {exc.text}",
+                       [exc.line] if exc.line else [], error=exc.type_name)
 
 
 def _describe_type(value) -> str:
