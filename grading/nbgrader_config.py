@@ -6,8 +6,11 @@ import secrets
 import sys
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
+                                    LimitOutput, SaveAutoGrades)
+
+from mlcourse.autograde import IsolatedGrades, SafeExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -18,6 +21,12 @@ c.CourseDirectory.course_id = "nn-fundamentals"
 # One notebook cell may run this long when grading; each call of a student's function inside a check
 # is stopped much sooner by mlcourse itself (3 s).
 c.Execute.timeout = 120
+# nbgrader's autograde pipeline with two changes (mlcourse/autograde.py): a kernel that dies ends that
+# notebook's run with a note instead of failing the submission, and every autograded test cell is scored
+# by running the hidden checks in a separate, fresh Python process against the student's answer cells
+# only, so nothing a student's code does in the kernel can change a score.
+c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePattern, ClearMetadataPreprocessor,
+                                       LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 # Put back test cells a student deleted (nbgrader leaves them out otherwise).
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -407,12 +407,18 @@ class Raised:
 
     @classmethod
     def of(cls, exc: BaseException) -> Raised:
-        kind = ("not implemented" if isinstance(exc, NotImplementedError) else
-                "interrupted" if isinstance(exc, KeyboardInterrupt) else
-                "exit" if isinstance(exc, SystemExit) else "error")
-        code = getattr(exc, "code", None) if kind == "exit" else None
-        return cls(type(exc).__name__, _safe_str(exc), kind, _student_function(exc), _student_line(exc),
-                   "" if code is None else _safe_repr(code))
+        """Read through BaseException's own methods, so no code of the student's exception class runs."""
+        kind_of = type(exc)
+        kind = ("not implemented" if issubclass(kind_of, NotImplementedError) else
+                "interrupted" if issubclass(kind_of, KeyboardInterrupt) else
+                "exit" if issubclass(kind_of, SystemExit) else "error")
+        code = SystemExit.code.__get__(exc) if kind == "exit" else None
+        try:
+            text = BaseException.__str__(exc)
+        except Exception:  # noqa: BLE001 - arguments whose str() fails
+            text = f"<{kind_of.__name__} that cannot be shown>"
+        shown_code = "" if code is None else repr(code) if type(code) in (int, str, bool) else f"<{type(code).__name__}>"
+        return cls(kind_of.__name__, text, kind, _student_function(exc), _student_line(exc), shown_code)
 
 
 @dataclass
@@ -438,12 +444,12 @@ class Call:
         return self.expired or self.cheated or (self.raised is not None and self.raised.kind != "error")
 
 
-def call_student(student_fn, case: Case, forbidden: set) -> Call:
+def call_student(student_fn, case: Case, forbidden: frozenset) -> Call:
     """Run the student's function on a copy of the case's arguments, with a time limit, the reference
     spy, and warnings and prints captured."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     deadline = _Deadline(CALL_TIME_LIMIT)
-    spy = _ReferenceSpy(forbidden, deadline)
+    spy = _ReferenceSpy(forbidden, _handed_over((case.args, case.kwargs), forbidden), deadline)
     caught: list[warnings.WarningMessage] = []
     printed = _BoundedText()
     raised: BaseException | None = None
@@ -461,7 +467,7 @@ def call_student(student_fn, case: Case, forbidden: set) -> Call:
                 time.perf_counter() - start, deadline.expired, spy.called)
 
 
-def _run_case(ex: Exercise, student_fn, case: Case, forbidden: set) -> CaseOutcome:
+def _run_case(ex: Exercise, student_fn, case: Case, forbidden: frozenset) -> CaseOutcome:
     return _outcome(ex, case, call_student(student_fn, case, forbidden), getattr(student_fn, "__name__", ex.name))
 
 
@@ -515,7 +521,7 @@ def _raised_outcome(ex: Exercise, case: Case, exc: Raised, own_name: str) -> Cas
         call = f"sys.exit({exc.exit_code})" if exc.exit_code else "sys.exit()"
         return CaseOutcome(case, False, f"`{ex.name}` called {call}, which would end the program; "
                            "return the result instead.", stop=True)
-    return CaseOutcome(case, False, f"`{ex.name}` raised {exc.type_name}: {exc.text}",
+    return CaseOutcome(case, False, f"`{ex.name}` raised {exc.type_name}" + (f": {exc.text}" if exc.text else "."),
                        [exc.line] if exc.line else [], error=exc.type_name)
 
 
@@ -600,41 +606,82 @@ def _is_library(filename: str) -> bool:
     return any(root in path.parents for root in library_roots)
 
 
-def _reference_code_keys(ex: Exercise) -> set:
-    """Code objects (by file, line and name) of every reference of the exercise's notebook."""
+def _reference_code_keys(ex: Exercise) -> frozenset:
+    """The files of the exercise's notebook's references (mlcourse/<topic>.py): the student's code may run
+    none of their functions (references, their private variants, helpers) except those it is handed."""
     topic = ex.id.split(".", 1)[0]
-    keys = set()
+    files = set()
     for other in _registry().values():
         if other.id.split(".", 1)[0] == topic:
             code = getattr(other.reference, "__code__", None)
             if code is not None:
-                keys.add(_code_key(code))
-    return keys
+                files.add(code.co_filename)
+    return frozenset(files)
 
 
 def _code_key(code) -> tuple:
     return (code.co_filename, code.co_firstlineno, code.co_name)
 
 
+def _handed_over(values, files: frozenset) -> frozenset:
+    """Keys of the code in `files` that the case hands to the student's function (e.g. the lambda inside
+    `Described(f, "x ↦ x³")`), with the code nested in it and the module functions it calls."""
+    keys: set = set()
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (list, tuple)):
+            todo.extend(value)
+        elif isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, Described):
+            todo.append(value._fn)
+        elif callable(value) and getattr(value, "__code__", None) is not None:
+            codes, module = [value.__code__], getattr(value, "__globals__", {})
+            while codes:
+                code = codes.pop()
+                if code.co_filename not in files or _code_key(code) in keys:
+                    continue
+                keys.add(_code_key(code))
+                codes.extend(c for c in code.co_consts if inspect.iscode(c))
+                codes.extend(f.__code__ for name in code.co_names
+                             if inspect.isfunction(f := module.get(name)) and f.__code__.co_filename in files)
+            todo.extend(c.cell_contents for c in (getattr(value, "__closure__", None) or ()) if _has_contents(c))
+    return frozenset(keys)
+
+
+def _has_contents(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
 class _ReferenceSpy:
-    """A profile hook noticing when the student's code runs one of mlcourse's references.
+    """A profile hook noticing when the student's code runs code of mlcourse's reference files other
+    than what the case handed to it.
 
     Once the student's time is up it also switches the deadline's tracer back on at every call and
-    return in the student's code (see `_Deadline`). It must never raise: Python would switch it off.
+    return in the student's code (see `_Deadline`). It must never raise: Python would switch it off; so
+    it reads only its own attributes and treats any failure as tampering.
     """
 
-    def __init__(self, forbidden: set, deadline: _Deadline | None = None):
-        self.forbidden, self.called, self._previous = forbidden, False, None
-        self._files = {key[0] for key in forbidden}
+    def __init__(self, files: frozenset, allowed: frozenset = frozenset(), deadline: _Deadline | None = None):
+        self._files, self._allowed, self.called, self._previous = files, allowed, False, None
         self._deadline = deadline
 
     def __call__(self, frame, event, arg):
-        code = frame.f_code
-        if event == "call" and code.co_filename in self._files and _code_key(code) in self.forbidden:
+        try:
+            code = frame.f_code
+            if event == "call" and code.co_filename in self._files and \
+                    (code.co_filename, code.co_firstlineno, code.co_name) not in self._allowed:
+                self.called = True
+            deadline = self._deadline
+            if deadline is not None and deadline.expired and deadline.active:
+                deadline.rearm(frame)
+        except BaseException:  # noqa: BLE001 - only tampering with the grader can get here
             self.called = True
-        deadline = self._deadline
-        if deadline is not None and deadline.expired and deadline.active:
-            deadline.rearm(frame)
 
     def __enter__(self):
         self._previous = sys.getprofile()

@@ -1,0 +1,521 @@
+"""Grading a submission's functions in a fresh interpreter, so that nothing the student's code does can
+change how it is judged.
+
+A graded check runs in two processes:
+
+- the **sandbox** (a fresh `python -I -m mlcourse.sandbox`): it imports numpy and mlcourse, makes the
+  exercise's cases from the grading seed, runs the notebook's locked setup cell, and only then the
+  student's code: the answer cells the exercise's function needs (found by the names they define and
+  use), nothing else. It calls the function on every case and writes down what each call did (`Call`:
+  result, exception, arguments afterwards, prints, warnings, time limit, reference spy) as plain JSON
+  data. Each exercise runs in its own forked copy of the sandbox, so one exercise's crash, exit or
+  infinite loop cannot touch another's.
+- the **judge** (the caller of `grade_notebook`, e.g. nbgrader's autograde process, which never runs
+  student code): it reads those records and judges them with the same `grader.judge_calls` the notebook
+  checks use, against references it computes itself.
+
+So a student who redefines `grader.check`, patches numpy, returns an object whose `__eq__` always says
+True, or exits the interpreter changes only the records of their own calls; the comparison happens
+where none of that code ever ran. An audit hook (`sys.addaudithook`, which cannot be removed) keeps the
+student's code from switching off the reference spy, reading or rebuilding mlcourse's code, starting
+processes or threads, or touching memory through ctypes.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import builtins
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from . import grader
+
+CELL_TIME_LIMIT = 10.0  # seconds for one answer cell's top-level code
+EXERCISE_TIME_LIMIT = 60.0  # seconds for one exercise in the sandbox, all cases together
+RECORD_LIMIT = 32 * 1024 * 1024  # bytes of records read back per exercise
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+_CELL_PREFIX = "<answer cell "  # the file name of every code object compiled from the student's cells
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the judge asks for and gets back
+
+
+@dataclass
+class Task:
+    """One graded test cell: `grader.grade(exercise_id, function, points=points)`."""
+
+    exercise_id: str
+    function: str
+    points: float
+
+
+@dataclass
+class Graded:
+    """The judge's verdict on one task."""
+
+    task: Task
+    points: float
+    feedback: str
+    notes: list[str] = field(default_factory=list)  # what happened in the sandbox, for the instructor
+
+
+def grade_notebook(tasks: list[Task], setup: str, answers: list[tuple[str, str]], seed: int,
+                   timeout: float = EXERCISE_TIME_LIMIT) -> list[Graded]:
+    """Grade every task on hidden cases drawn from `seed`, each in its own sandbox process.
+
+    `setup` is the locked setup cell's source (the instructor's, never the student's copy); `answers` are
+    the student's answer cells in notebook order, as (cell id, source).
+    """
+    job = {"seed": int(seed), "setup": setup, "answers": [list(a) for a in answers],
+           "tasks": [[t.exercise_id, t.function] for t in tasks], "timeout": timeout}
+    with tempfile.TemporaryDirectory(prefix="mlcourse-sandbox-") as scratch:
+        job["out"] = scratch
+        status = _run_sandbox(job, scratch, timeout * max(1, len(tasks)) + 60)
+        return [_judge(task, k, Path(scratch), seed, status) for k, task in enumerate(tasks)]
+
+
+def _run_sandbox(job: dict, scratch: str, timeout: float) -> str:
+    """Run the sandbox; '' if it finished, else a sentence on how it ended."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": scratch, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1",
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", grader.SEED_VARIABLE: str(job["seed"]),
+           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        done = subprocess.run([sys.executable, "-I", "-m", "mlcourse.sandbox"], input=json.dumps(job).encode(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=scratch, env=env,
+                              timeout=timeout, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return f"the grading process did not finish within {timeout:.0f} s"
+    return "" if done.returncode == 0 else _ending(done.returncode)
+
+
+def _ending(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"the grading process was killed by {name}"
+    return f"the grading process ended with exit code {returncode}"
+
+
+def _judge(task: Task, k: int, scratch: Path, seed: int, sandbox_status: str) -> Graded:
+    records, notes = _read_records(scratch / f"{k}.jsonl", scratch / f"{k}.status", sandbox_status)
+    name = task.exercise_id.split(".", 1)[1]
+    cases = grader.cases_for(task.exercise_id, seed, hidden=True)
+    header = records.pop(0) if records and records[0].get("kind") == "start" else None
+    if "cheated" in notes:
+        notes.remove("cheated")
+        result = grader.CheckResult(task.exercise_id, False, 0.0, float(len(cases)), f"{name}: not passed, score 0 of "
+                                    f"{len(cases)}.\n`{name}` (or an answer cell it needs) runs mlcourse's own "
+                                    "reference code; write the computation yourself.", seed)
+    elif header is None or header.get("missing") or header.get("not_callable"):
+        why = (f"`{task.function}` is not defined by your answer cells." if header is None or header.get("missing")
+               else f"`{task.function}` should be a function, but it is {header['not_callable']}.")
+        if header is None and notes:
+            why = f"`{name}` could not be graded: {notes[-1]}."
+        result = grader.CheckResult(task.exercise_id, False, 0.0, float(len(cases)),
+                                    f"{name}: not checked.\n{why}", seed)
+    else:
+        calls = iter(records)
+        ended = notes[-1] if notes else "the grading process stopped early"
+
+        def call_for(case):
+            record = next(calls, None)
+            if record is None or record.get("kind") != "call":
+                return f"`{name}` was stopped: {ended}."
+            return thaw_call(record, case)
+
+        result = grader.judge_calls(task.exercise_id, cases, call_for, header.get("name", task.function), seed)
+    feedback = result.feedback + f"\n(graded on hidden cases in a separate process, seed {seed})"
+    if notes:
+        feedback += "\nWhile grading: " + "; ".join(notes) + "."
+    return Graded(task, grader.points_earned(result, task.points), feedback, notes)
+
+
+def _read_records(path: Path, status_path: Path, sandbox_status: str) -> tuple[list[dict], list[str]]:
+    records, notes = [], []
+    if path.exists():
+        with path.open("rb") as f:
+            raw = f.read(RECORD_LIMIT)
+        for line in raw.splitlines():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                break  # a record cut short: the process died while writing it
+    for record in records:
+        if record.get("kind") == "note":
+            notes.append(str(record.get("text", ""))[:300])
+    records = [r for r in records if r.get("kind") != "note"]
+    ended = status_path.read_text()[:300] if status_path.exists() else sandbox_status or "the grading process ended"
+    if ended and ended != "finished":
+        notes.append(ended)
+    return records, notes
+
+
+# ---------------------------------------------------------------------------------------------------
+# Records: the student's results as plain data
+
+
+class Unreadable:
+    """Stands in for a result that is not plain data (a student's own object): it compares as itself."""
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"<a {self.type_name} object>"
+
+
+# Pristine primitives, bound when this module is imported, before any student code runs.
+_ndarray, _generic = np.ndarray, np.generic
+_tobytes, _array = np.ndarray.tobytes, np.array
+_dtype_of, _shape_of = np.ndarray.dtype.__get__, np.ndarray.shape.__get__
+_PLAIN_KINDS = frozenset("biufc")  # bool, int, unsigned, float, complex arrays
+_b64 = base64.b64encode
+_float_hex, _int_str = float.hex, int.__repr__
+_type, _isinstance = type, isinstance
+
+
+def freeze(value, depth: int = 0, same: bool = False):
+    """`value` as JSON-ready data, read through numpy's and Python's own C methods so that a subclass
+    cannot lie about its contents. With `same=True` leaves that are not arrays become ["same"] (for
+    arguments, where only arrays can have been changed in place)."""
+    kind = _type(value)
+    if depth > 24:
+        return ["unreadable", "deeply nested object"]
+    if issubclass(kind, _ndarray) or issubclass(kind, _generic):
+        array = value if issubclass(kind, _ndarray) else _array(value)
+        dtype = _dtype_of(array)
+        if dtype.kind not in _PLAIN_KINDS:
+            return ["unreadable", f"numpy array of dtype {dtype}"]
+        tag = "array" if issubclass(kind, _ndarray) else "scalar"
+        return [tag, dtype.str, list(_shape_of(array)), _b64(_tobytes(array)).decode()]
+    if kind in (tuple, list):
+        return [kind.__name__, [freeze(v, depth + 1, same) for v in (tuple.__iter__ if kind is tuple else list.__iter__)(value)]]
+    if kind is dict:
+        return ["dict", [[freeze(k, depth + 1), freeze(v, depth + 1, same)] for k, v in dict.items(value)]]
+    if same:
+        return ["same"]
+    if value is None:
+        return ["none"]
+    if kind is bool:
+        return ["bool", value is True]
+    if issubclass(kind, bool):
+        return ["unreadable", kind.__name__]
+    if issubclass(kind, int):
+        return ["int", _int_str(value)]
+    if issubclass(kind, float):
+        return ["float", _float_hex(value)]
+    if issubclass(kind, complex):
+        return ["complex", _float_hex(complex.real.__get__(value)), _float_hex(complex.imag.__get__(value))]
+    if issubclass(kind, str):
+        return ["str", str.__str__(value)[:2000]]
+    return ["unreadable", getattr(kind, "__name__", "object")[:60]]
+
+
+def thaw(data, original=None):
+    """The judge's copy of a frozen value (["same"] gives back `original`)."""
+    tag = data[0]
+    if tag == "same":
+        return original
+    if tag == "none":
+        return None
+    if tag in ("array", "scalar"):
+        dtype = np.dtype(data[1])
+        if dtype.kind not in _PLAIN_KINDS:
+            return Unreadable("array")
+        shape = tuple(int(n) for n in data[2])
+        array = np.frombuffer(base64.b64decode(data[3]), dtype=dtype).reshape(shape).copy()
+        return array if tag == "array" else array[()]
+    if tag in ("tuple", "list"):
+        originals = original if isinstance(original, (tuple, list)) and len(original) == len(data[1]) else None
+        items = [thaw(v, originals[i] if originals is not None else None) for i, v in enumerate(data[1])]
+        return tuple(items) if tag == "tuple" else items
+    if tag == "dict":
+        out = {}
+        for k, v in data[1]:
+            key = thaw(k)
+            out[key] = thaw(v, original.get(key) if isinstance(original, dict) else None)
+        return out
+    if tag == "bool":
+        return bool(data[1])
+    if tag == "int":
+        return int(data[1])
+    if tag == "float":
+        return float.fromhex(data[1])
+    if tag == "complex":
+        return complex(float.fromhex(data[1]), float.fromhex(data[2]))
+    if tag == "str":
+        return str(data[1])
+    return Unreadable(str(data[1])[:60])
+
+
+def freeze_call(call: grader.Call) -> dict:
+    raised = None if call.raised is None else {k: str(v)[:500] for k, v in vars(call.raised).items()}
+    return {"kind": "call", "got": freeze(call.got), "raised": raised, "args": freeze(call.args, same=True),
+            "kwargs": freeze(call.kwargs, same=True), "warnings": [w[:300] for w in call.warnings[:5]],
+            "printed": call.printed[:2000], "printed_lines": call.printed_lines, "seconds": call.seconds,
+            "expired": call.expired, "cheated": call.cheated}
+
+
+def thaw_call(record: dict, case: grader.Case) -> grader.Call | str:
+    try:
+        raised = record.get("raised")
+        return grader.Call(
+            got=thaw(record["got"]), raised=grader.Raised(**{k: str(v) for k, v in raised.items()}) if raised else None,
+            args=tuple(thaw(record["args"], tuple(case.args))), kwargs=thaw(record["kwargs"], dict(case.kwargs)),
+            warnings=[str(w) for w in record.get("warnings", [])], printed=str(record.get("printed", "")),
+            printed_lines=int(record.get("printed_lines", 0)), seconds=float(record.get("seconds", 0.0)),
+            expired=bool(record.get("expired")), cheated=bool(record.get("cheated")))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return "the record of this call could not be read (was the grading process tampered with?)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which answer cells an exercise needs
+
+
+def defined_names(source: str) -> set[str]:
+    """Names a cell binds at its top level (functions, classes, assignments, imports)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        else:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    names.add(sub.id)
+    return names
+
+
+def used_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def needed_cells(function: str, answers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The answer cells that define `function` and, transitively, the names their code uses, in order."""
+    defines = [defined_names(source) for _, source in answers]
+    wanted, needed, changed = {function}, set(), True
+    while changed:
+        changed = False
+        for k, (_, source) in enumerate(answers):
+            if k not in needed and defines[k] & wanted:
+                needed.add(k)
+                wanted |= used_names(source)
+                changed = True
+    return [answers[k] for k in sorted(needed)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The sandbox process
+
+
+def main() -> int:
+    job = json.loads(sys.stdin.buffer.read())
+    out = Path(job["out"])
+    try:  # the records go where the judge reads them, nowhere else; no core files from a segfault
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (RECORD_LIMIT * 2, RECORD_LIMIT * 2))
+    except (ImportError, ValueError, OSError):
+        pass
+    setup_ns = {"__name__": "__main__", "__builtins__": builtins}
+    with _silenced():
+        try:
+            exec(compile(job["setup"], "<setup cell>", "exec"), setup_ns)
+        except BaseException as exc:  # noqa: BLE001 - the instructor's setup cell failed: say so per exercise
+            for k in range(len(job["tasks"])):
+                (out / f"{k}.status").write_text(f"the setup cell raised {type(exc).__name__}: {exc}"[:300])
+            return 0
+    for k, (exercise_id, function) in enumerate(job["tasks"]):
+        _grade_one(k, exercise_id, function, job, setup_ns, out)
+    return 0
+
+
+def _grade_one(k: int, exercise_id: str, function: str, job: dict, setup_ns: dict, out: Path) -> None:
+    """Grade one exercise in a forked copy of this process (in this process where there is no fork)."""
+    status = out / f"{k}.status"
+    if not hasattr(os, "fork"):
+        _run_exercise(k, exercise_id, function, job, dict(setup_ns), out)
+        status.write_text("finished")
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: from here on it runs the student's code and never returns
+        code = 0
+        try:
+            _run_exercise(k, exercise_id, function, job, dict(setup_ns), out)
+        except BaseException:  # noqa: BLE001
+            code = 3
+        os._exit(code)
+    limit = time.monotonic() + float(job.get("timeout", EXERCISE_TIME_LIMIT))
+    while True:
+        done, wait_status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > limit:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            status.write_text(f"the grading process for this exercise did not finish within {job['timeout']:.0f} s")
+            return
+        time.sleep(0.01)
+    returncode = os.waitstatus_to_exitcode(wait_status)
+    status.write_text("finished" if returncode == 0 else "cheated" if returncode == CHEATED_EXIT else
+                      _ending(returncode).replace("grading process", "grading process for this exercise"))
+
+
+def _run_exercise(k: int, exercise_id: str, function: str, job: dict, ns: dict, out: Path) -> None:
+    ex = grader.exercise(exercise_id)
+    cases = grader.cases_for(exercise_id, int(job["seed"]), hidden=True)
+    forbidden = grader._reference_code_keys(ex)
+    records = (out / f"{k}.jsonl").open("w", encoding="utf-8")
+    write_text, flush, dumps, call_student, freeze_call_ = records.write, records.flush, json.dumps, \
+        grader.call_student, freeze_call  # bound now: the student's code may rebind the module names later
+
+    def write(record: dict) -> None:
+        write_text(dumps(record) + "\n")
+        flush()
+
+    _guard(forbidden)
+    for label, source in needed_cells(function, [tuple(a) for a in job["answers"]]):
+        note = _run_cell(label, source, ns)
+        if note:
+            write({"kind": "note", "text": note})
+    fn = ns.get(function)
+    if function not in ns:
+        write({"kind": "start", "missing": True})
+        return
+    if not callable(fn):
+        write({"kind": "start", "not_callable": grader._kind(fn)})
+        return
+    write({"kind": "start", "name": function})
+    for case in cases:
+        call = call_student(fn, case, forbidden)
+        write(freeze_call_(call))
+        if call.stops:
+            break
+
+
+def _run_cell(label: str, source: str, ns: dict) -> str:
+    """Run one answer cell's top-level code; '' or a sentence on what went wrong."""
+    try:
+        code = compile(source, f"{_CELL_PREFIX}{label}>", "exec")
+    except SyntaxError as exc:
+        return f"answer cell `{label}` has a syntax error (line {exc.lineno}): {exc.msg}"
+    deadline = grader._Deadline(CELL_TIME_LIMIT)
+    with _silenced():
+        try:
+            deadline.call(exec, (code, ns), {})
+        except BaseException as exc:  # noqa: BLE001 - report it and grade what the cell defined before
+            if deadline.expired:
+                return f"answer cell `{label}` was stopped after {CELL_TIME_LIMIT:g} s"
+            return f"answer cell `{label}` raised {type(exc).__name__} at its top level"
+    return f"answer cell `{label}` was stopped after {CELL_TIME_LIMIT:g} s" if deadline.expired else ""
+
+
+@contextlib.contextmanager
+def _silenced():
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        yield
+
+
+# --- the guard: an audit hook and a profile hook that stay for the rest of the process
+
+CHEATED_EXIT = 97  # the exit code of a sandbox that caught the student's code running mlcourse's references
+_BLOCKED = frozenset({
+    "sys.setprofile", "sys.settrace", "sys._getframe", "sys._current_frames", "sys.addaudithook",
+    "code.__new__", "compile", "exec", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
+    "subprocess.Popen", "object.__getattr__", "object.__setattr__", "object.__delattr__", "open"})
+
+
+def _guard(forbidden: frozenset) -> None:
+    """From here on the student's code runs. Install, for good, an audit hook that refuses what could
+    switch off or get round the reference spy, and a profile hook that ends the process (exit code
+    CHEATED_EXIT) as soon as code of the reference files runs outside a graded call. New threads are
+    switched off (a profile hook sees only its own thread)."""
+    trace_setters = frozenset({grader._Deadline.call.__code__, grader._Deadline._arm.__code__})
+    exit_now, getframe, package, blocked_events = os._exit, sys._getframe, _PACKAGE_DIR, _BLOCKED
+    busy = [False]
+    trusted_files = frozenset({grader.__file__, __file__})
+
+    def from_answer_cell(frame) -> bool:
+        while frame is not None:
+            if frame.f_code.co_filename.startswith(_CELL_PREFIX):
+                return True
+            frame = frame.f_back
+        return False
+
+    def audit(event: str, args: tuple) -> None:
+        if busy[0] or not (event in blocked_events or event.startswith("ctypes.")):
+            return
+        busy[0] = True
+        try:
+            caller = getframe(1)
+            if event == "sys.settrace" and caller.f_code in trace_setters:
+                return
+            if event == "object.__getattr__" and caller.f_code.co_filename in trusted_files:
+                return  # the grader's hooks read frames and code
+            if event in ("compile", "exec", "open"):
+                target = args[1] if event == "compile" and len(args) > 1 else args[0] if args else None
+                target = getattr(target, "co_filename", target)
+                if isinstance(target, str) and not target.startswith(("<", package)) and event != "compile" \
+                        or event == "open" and not isinstance(target, str):
+                    return  # ordinary files (and modules imported from them) are fine; mlcourse's are not
+            if event in ("object.__setattr__", "object.__delattr__"):
+                owner = args[0] if args else None
+                if getattr(owner, "__module__", "") == "__main__":
+                    return  # the student's own classes
+            blocked = from_answer_cell(caller)
+        except BaseException:  # noqa: BLE001 - an audit hook that fails must still refuse
+            blocked = True
+        finally:
+            busy[0] = False
+        if blocked:
+            raise RuntimeError(f"{event} is not allowed in graded code")
+
+    def spy(frame, event, arg):
+        try:
+            if event == "call" and frame.f_code.co_filename in forbidden:
+                exit_now(CHEATED_EXIT)
+        except BaseException:  # noqa: BLE001
+            exit_now(CHEATED_EXIT)
+
+    sys.addaudithook(audit)
+    sys.setprofile(spy)
+    import _thread
+    import threading
+
+    def no_threads(*args, **kwargs):
+        raise RuntimeError("threads are not available while grading")
+
+    _thread.start_new_thread = _thread.start_new = threading._start_new_thread = no_threads
+
+
+if __name__ == "__main__":
+    sys.exit(main())
