@@ -59,6 +59,26 @@ PLANTED = {
             "    return float(-np.sum(Y * np.log2(A)) / A.shape[1])\n",
             "neurons.categorical_cross_entropy", "You use log base 2"),
     },
+    "04_backprop": {  # mistakes whose functions no other graded function of the notebook calls, except by name
+        "initialize_parameters": (
+            "def initialize_parameters(layer_dims, method='he', rng=None):\n"
+            "    rng = np.random.default_rng(0) if rng is None else rng\n    parameters = {}\n"
+            "    for l in range(1, len(layer_dims)):\n        n = layer_dims[l]\n"
+            "        scale = {'zeros': 0.0, 'random': 0.01, 'xavier': np.sqrt(1 / n), 'he': np.sqrt(2 / n)}[method]\n"
+            "        W = np.zeros((n, layer_dims[l - 1])) if method == 'zeros' else \\\n"
+            "            rng.standard_normal((n, layer_dims[l - 1])) * scale\n"
+            "        parameters['W' + str(l)], parameters['b' + str(l)] = W, np.zeros((n, 1))\n"
+            "    return parameters\n",
+            "backprop.initialize_parameters", "You divide by n_l, the layer's own size"),
+        "tanh_backward": (
+            "def tanh_backward(dA, Z):\n    return dA * (1 - Z ** 2)\n",
+            "backprop.tanh_backward", "You computed dA · (1 − Z²)"),
+        "update_parameters": (
+            "def update_parameters(parameters, grads, lr):\n    new = {}\n"
+            "    for key in parameters:\n        new[key] = parameters[key] + lr * grads['d' + key]\n"
+            "    return new\n",
+            "backprop.update_parameters", "You step uphill (W + lr·dW)"),
+    },
 }
 
 
