@@ -79,6 +79,27 @@ PLANTED = {
             "    return new\n",
             "backprop.update_parameters", "You step uphill (W + lr·dW)"),
     },
+    "05_optimizers": {
+        "ewa": (
+            "def ewa(values, beta, bias_correction=False):\n    V = 0\n    out = []\n"
+            "    for s in values:\n        V = beta * V + (1 - beta) * s\n"
+            "        out.append(V / (1 - beta) if bias_correction else V)\n    return np.array(out)\n",
+            "optimizers.ewa", "Your bias correction divides by (1 − β)"),
+        "nesterov_step": (
+            "def nesterov_step(grad_f, w, v, beta, lr):\n    v = beta * v + (1 - beta) * grad_f(w)\n"
+            "    return w - lr * v, v\n",
+            "optimizers.nesterov_step", "You evaluate the gradient at w, which is plain momentum"),
+        "update_with_adam": (
+            "def update_with_adam(parameters, grads, v, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+            "    new_p, new_v, new_s, v_hat, s_hat = {}, {}, {}, {}, {}\n    for name in parameters:\n"
+            "        d = 'd' + name\n        g = grads[d]\n"
+            "        new_v[d] = beta1 * v[d] + (1 - beta1) * g\n"
+            "        new_s[d] = beta2 * s[d] + (1 - beta2) * g ** 2\n"
+            "        v_hat[d] = new_v[d] / (1 - beta1)\n        s_hat[d] = new_s[d] / (1 - beta2)\n"
+            "        new_p[name] = parameters[name] - lr * v_hat[d] / (np.sqrt(s_hat[d]) + eps)\n"
+            "    return new_p, new_v, new_s, v_hat, s_hat\n",
+            "optimizers.update_with_adam", "the power t is missing"),
+    },
 }
 
 
