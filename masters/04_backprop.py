@@ -666,7 +666,7 @@ widgets.moons_training_explorer(initialize_parameters, model_forward, compute_co
 #
 # The explorer builds a deep net of 64 units per layer, initializes it with **your** `initialize_parameters`
 # (each method, plus standard normal weights drawn here), and runs one forward and one backward pass of **your**
-# layer functions on 256 random examples. The left panel shows how large the activations $A^{[l]}$ are, the right
+# layer functions on 64 random examples. The left panel shows how large the activations $A^{[l]}$ are, the right
 # panel the norm of every $dW^{[l]}$, on logarithmic axes. (The backward pass starts from
 # $dZ^{[L]} = A^{[L]} - Y$ with your `linear_backward`, so that a saturated output cannot hide what happens
 # below it.) Compare the hidden activations and change the depth.

@@ -2482,8 +2482,9 @@ def _bp_backward(linear_activation_backward, AL, Y, caches, hidden: str, linear_
     return grads
 
 
-def _bp_flow_data(width: int = BP_FLOW_WIDTH, m: int = 256):
-    """X (width, m) standard normal and random labels Y (1, m)."""
+def _bp_flow_data(width: int = BP_FLOW_WIDTH, m: int = 64):
+    """X (width, m) standard normal and random labels Y (1, m). (Small enough that numpy's matrix products stay
+    on one thread: on a busy machine threads that wait for each other make them many times slower.)"""
     rng = np.random.default_rng(0)
     return rng.standard_normal((width, m)), (rng.random((1, m)) < 0.5).astype(np.float64)
 

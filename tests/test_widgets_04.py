@@ -209,7 +209,7 @@ def test_the_check_network_is_a_fresh_copy_and_the_vector_round_trip_is_exact():
 def test_the_whole_model_check_prints_the_students_number_and_the_references(shown, capsys):
     assert widgets.whole_model_check(bp.model_forward, bp.compute_cost, bp.model_backward) < 1e-9
     out = capsys.readouterr().out
-    assert "right (below 1e-7)" in out and "The reference reaches 4.4e-11" in out
+    assert "right (below 1e-7)" in out and "The reference reaches " in out
 
     def sloppy(AL, Y, caches):
         return {k: v * 1.5 for k, v in bp.model_backward(AL, Y, caches).items()}
