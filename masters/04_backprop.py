@@ -176,7 +176,7 @@ widgets.parameter_table(initialize_parameters, {
 
 # %% solution id="linear_forward"
 def linear_forward(A_prev, W, b):
-    """(Z, cache): Z = W A_prev + b for A_prev (n_{l−1}, m), W (n_l, n_{l−1}), b (n_l, 1); cache = (A_prev, W, b)."""
+    """(Z, cache): Z = W A_prev + b for A_prev (n_{l−1}, m), W (n_l, n_{l−1}), b (n_l, 1); cache (A_prev, W, b)."""
     ### BEGIN SOLUTION
     Z = W @ A_prev + b
     return Z, (A_prev, W, b)
@@ -572,9 +572,9 @@ if error is not None:
 widgets.whole_model_check(model_forward, compute_cost, model_backward);
 
 # %% [markdown]
-# Only one bar lands in between: `dW1` 1% too large gives about $2 \cdot 10^{-3}$. A bug that touches few or small
-# numbers raises the relative error only a little, because the norms are dominated by the large entries. So do
-# not excuse a value between $10^{-7}$ and $10^{-3}$ without finding its cause.
+# The mildest planted bug, `dW1` 1% too large, gives only about $2 \cdot 10^{-3}$, just past the line: a bug that
+# touches few or small numbers raises the relative error only a little, because the norms are dominated by the
+# large entries. So do not excuse a value between $10^{-7}$ and $10^{-3}$ without finding its cause.
 #
 # **Question.** A classmate's gradient check of their whole network reports a relative error of $10^{-2}$, and
 # they say "close enough, the model trains anyway". What does $10^{-2}$ tell you, compared with $10^{-7}$? Name two
@@ -660,9 +660,9 @@ widgets.moons_training_explorer(initialize_parameters, model_forward, compute_co
 #   read literally that is a different and much larger number. This course's `"xavier"` is the fan-in form
 #   $\sqrt{1/n_{l-1}}$.
 #
-# The notes' first idea, standard normal weights ($\operatorname{Var}(w) = 1$), makes $\operatorname{Var}(z)$
-# about $n$ times the variance of the inputs at every layer; the small `"random"` scale 0.01 makes it
-# $n \cdot 10^{-4}$ times as large. Both drift geometrically with depth, the first up, the second down.
+# The notes' first idea, standard normal weights ($\operatorname{Var}(w) = 1$), multiplies $\mathbb{E}[z^2]$ by
+# about $n$ at every layer ($n/2$ with ReLU); the small `"random"` scale 0.01 multiplies it by $n \cdot 10^{-4}$
+# (or half that). With $n = 64$ both drift geometrically with depth, the first up, the second down.
 #
 # The explorer builds a deep net of 64 units per layer, initializes it with **your** `initialize_parameters`
 # (each method, plus standard normal weights drawn here), and runs one forward and one backward pass of **your**
@@ -679,14 +679,14 @@ widgets.gradient_flow_explorer(initialize_parameters, linear_activation_forward,
 # What to look for:
 #
 # - **sigmoid**: even with Xavier or He scales the gradient shrinks by a factor of three to four per layer on
-#   its way to the input, since $\sigma' \le \frac14$ at every layer: over twenty layers, ten orders of
-#   magnitude. This is why deep networks moved from the sigmoid to ReLU.
+#   its way to the input, since $\sigma' \le \frac14$ at every layer: over twenty layers, ten to twelve orders
+#   of magnitude. This is why deep networks moved from the sigmoid to ReLU.
 # - **ReLU**: He keeps both activations and gradients at the same size through all the layers (they wander a
 #   little: a product of random factors); Xavier loses about a factor $\sqrt2$ of the activations per layer;
 #   `"random"` shrinks them by about $0.01\sqrt{64/2} \approx 0.06$ per layer, and every gradient is
 #   minute; standard normal weights make activations and gradients explode.
-# - **tanh**: Xavier and He both work; with standard normal weights the units saturate and the gradients of
-#   the first layers explode.
+# - **tanh**: Xavier and He keep the gradients steady (with Xavier the activations shrink, slowly); with
+#   standard normal weights the units saturate and the gradients of the first layers explode.
 # - **zeros**: no gradient at all below the last layer, whatever the depth. The next part shows why.
 #
 # The notes list the remedies: ReLU-like activations, careful initialization, batch normalization, residual

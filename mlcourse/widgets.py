@@ -2360,9 +2360,10 @@ def moons_training_explorer(initialize_parameters: Callable, model_forward: Call
 
     def draw(show, epoch, lr):
         if lr not in runs:
-            live = (lambda run, reference: show(_moons_training_figure(run, reference, "", X, Y, epochs, lr, epochs,
-                                                                       every))) if _in_ipython() else None
-            runs[lr] = _bp_moons_runs(yours, X, Y, lr, epochs, every, live)
+            def live(run, reference):  # the cost curve so far, while your run trains
+                show(_moons_training_figure(run, reference, "", X, Y, epochs, lr, epochs, every))
+
+            runs[lr] = _bp_moons_runs(yours, X, Y, lr, epochs, every, live if _in_ipython() else None)
         return _moons_training_figure(*runs[lr], X, Y, epoch, lr, epochs, every)
 
     _bp_explore_live(draw, epoch=_slider("int", epoch, 0, epochs, every, "epoch"),
