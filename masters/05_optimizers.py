@@ -54,7 +54,7 @@
 # %% setup
 import numpy as np
 
-from mlcourse import grader, plots, widgets
+from mlcourse import grader, widgets
 from mlcourse.backprop import compute_cost, initialize_parameters, model_backward, model_forward
 from mlcourse.gradient_descent import random_mini_batches
 
@@ -264,9 +264,9 @@ def update_with_momentum(parameters, grads, v, beta, lr):
 # If the ball is about to run up the far side of the ravine, the gradient at $\tilde w$ already points back,
 # and the velocity is braked one step earlier than plain momentum would brake it, so the path rings less.
 # The look-ahead is only where the gradient is taken: the step itself starts from $w$. Yurii Nesterov
-# published the method in 1983 (one of the notes says "the late 1980s"), with a proof that on convex problems
-# it converges faster than gradient descent can; Ilya Sutskever and colleagues made it popular for training
-# networks in 2013.
+# published the method in 1983 (one of the notes says "the late 1980s"), with a proof that on smooth convex
+# problems its error shrinks like $1/k^2$ after $k$ steps, where gradient descent's shrinks like $1/k$; Ilya
+# Sutskever and colleagues made it popular for training networks in 2013.
 #
 # Because the gradient is needed at another point than $w$, this update takes the gradient as a *function*
 # `grad_f`, and works on vectors: `w` and `v` are 1-D arrays. (To use it on a network, the figures flatten all
@@ -462,8 +462,8 @@ def update_with_adam(parameters, grads, v, s, t, lr, beta1=0.9, beta2=0.999, eps
 #
 # First the ravine of section 1, $f = 0.1\,w_1^2 + 5\,w_2^2$. Things to try:
 #
-# 1. As it starts ($\alpha = 0.15$): gradient descent zig-zags twice and then crawls along the floor; momentum
-#    swings to and fro across the ravine but gets further; Nesterov swings less.
+# 1. As it starts ($\alpha = 0.15$): gradient descent zig-zags for a few steps and then crawls along the floor;
+#    momentum swings to and fro across the ravine but gets further; Nesterov swings less.
 # 2. Raise the first learning rate to 0.25, then 1 and 3. Gradient descent diverges once $\alpha > 0.2$;
 #    momentum carries on, and by the rule of section 3 stays stable up to $\alpha = 3.8$.
 # 3. Set $\beta = 0.6$ and $\alpha = 0.7$: momentum now gets to the minimum almost exactly within 80 steps.
@@ -569,10 +569,11 @@ if costs is not None:
 # has a learning rate that suits it (in the legend); the last slider multiplies them all. Things to try:
 #
 # - the whole batch of 200: one update per epoch, and everyone is slow;
-# - mini-batches of 8 or 1: many more updates per epoch, and much more noise, above all for plain gradient
-#   descent;
-# - learning rates $\times 3$: gradient descent's cost jumps about, while momentum, at the same rate, smooths the
-#   noise out; learning rates $\times 0.3$: AdaGrad's early lead lasts.
+# - mini-batches of 8: many more updates per epoch, and more noise; mini-batches of 1 (it takes a while): the
+#   same learning rates are now far too large for gradient descent, momentum and Nesterov, which get stuck
+#   near $\ln 2 \approx 0.69$, the cost of answering ½ everywhere, while AdaGrad copes;
+# - learning rates $\times 3$: gradient descent's cost jumps about, while momentum at the same rate stays much
+#   calmer; learning rates $\times 0.3$: every curve becomes smooth, and slow.
 
 # %%
 widgets.training_race(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
@@ -596,9 +597,12 @@ widgets.training_race(update_with_momentum, nesterov_step, update_with_adagrad, 
 #
 # The explorer trains the network with your `update_with_momentum` ($\beta = 0.9$) on mini-batches of 8, once
 # with each schedule (notebook 02's references compute the rates), and draws the rates and the costs as training
-# runs. With the constant rate the cost keeps jumping; the decayed ones end lower and smoother. Things to try:
-# a smaller $\alpha_0$, which needs no decay but is slow at the start; a large $k$, with which the rate becomes
-# tiny so soon that training freezes too early; a step every 3 epochs.
+# runs. With the constant rate the cost keeps jumping from epoch to epoch; the decayed ones settle into smooth
+# curves, and step and exponential decay end as low as the constant rate's luckiest epochs. Things to try:
+#
+# - $k = 0.3$, or a step every 3 epochs: the rate becomes tiny so soon that training freezes far too early;
+# - $\alpha_0 = 0.1$: the constant rate is calmer but slow, and now every schedule is harmful, because a rate
+#   that starts small needs no shrinking.
 
 # %%
 widgets.schedule_training(update_with_momentum, lr0=0.5, every=10, k=0.05, decay_rate=0.2)
