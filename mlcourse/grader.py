@@ -462,6 +462,8 @@ def call_student(student_fn, case: Case, forbidden: frozenset) -> Call:
             got = deadline.call(student_fn, args, kwargs)
     except BaseException as exc:  # noqa: BLE001 - anything the student's code raises is reported
         raised = exc
+    if spy.lost and not spy.called:  # whatever ran after that went unwatched: it cannot count
+        got, raised = None, RecursionError("your code recursed so deeply that the grader lost track of it")
     return Call(got, Raised.of(raised) if raised is not None else None, args, kwargs,
                 [f"{w.category.__name__}: {_safe_str(w.message)}" for w in caught], printed.text, printed.lines,
                 time.perf_counter() - start, deadline.expired, spy.called)
@@ -668,7 +670,7 @@ class _ReferenceSpy:
     """
 
     def __init__(self, files: frozenset, allowed: frozenset = frozenset(), deadline: _Deadline | None = None):
-        self._files, self._allowed, self.called, self._previous = files, allowed, False, None
+        self._files, self._allowed, self.called, self.lost, self._previous = files, allowed, False, False, None
         self._deadline = deadline
 
     def __call__(self, frame, event, arg):
@@ -680,6 +682,8 @@ class _ReferenceSpy:
             deadline = self._deadline
             if deadline is not None and deadline.expired and deadline.active:
                 deadline.rearm(frame)
+        except RecursionError:  # the student's code is too deep to watch: nothing from here on counts
+            self.lost = True
         except BaseException:  # noqa: BLE001 - only tampering with the grader can get here
             self.called = True
 
@@ -689,6 +693,7 @@ class _ReferenceSpy:
         return self
 
     def __exit__(self, *exc):
+        self.lost = self.lost or sys.getprofile() is not self  # Python drops a hook that fails (deep recursion)
         sys.setprofile(self._previous)
         return False
 

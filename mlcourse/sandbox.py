@@ -74,14 +74,14 @@ class Graded:
 
 
 def grade_notebook(tasks: list[Task], setup: str, answers: list[tuple[str, str]], seed: int,
-                   timeout: float = EXERCISE_TIME_LIMIT) -> list[Graded]:
+                   timeout: float = EXERCISE_TIME_LIMIT, cell_limit: float = CELL_TIME_LIMIT) -> list[Graded]:
     """Grade every task on hidden cases drawn from `seed`, each in its own sandbox process.
 
     `setup` is the locked setup cell's source (the instructor's, never the student's copy); `answers` are
     the student's answer cells in notebook order, as (cell id, source).
     """
     job = {"seed": int(seed), "setup": setup, "answers": [list(a) for a in answers],
-           "tasks": [[t.exercise_id, t.function] for t in tasks], "timeout": timeout}
+           "tasks": [[t.exercise_id, t.function] for t in tasks], "timeout": timeout, "cell_limit": cell_limit}
     with tempfile.TemporaryDirectory(prefix="mlcourse-sandbox-") as scratch:
         job["out"] = scratch
         status = _run_sandbox(job, scratch, timeout * max(1, len(tasks)) + 60)
@@ -117,7 +117,12 @@ def _judge(task: Task, k: int, scratch: Path, seed: int, sandbox_status: str) ->
     name = task.exercise_id.split(".", 1)[1]
     cases = grader.cases_for(task.exercise_id, seed, hidden=True)
     header = records.pop(0) if records and records[0].get("kind") == "start" else None
-    if "cheated" in notes:
+    if "lost" in notes:
+        notes.remove("lost")
+        result = grader.CheckResult(task.exercise_id, False, 0.0, float(len(cases)), f"{name}: not graded, score 0 of "
+                                    f"{len(cases)}.\nYour answer cells recursed so deeply that the grader lost track "
+                                    "of them (RecursionError); nothing after that can count.", seed)
+    elif "cheated" in notes:
         notes.remove("cheated")
         result = grader.CheckResult(task.exercise_id, False, 0.0, float(len(cases)), f"{name}: not passed, score 0 of "
                                     f"{len(cases)}.\n`{name}` (or an answer cell it needs) runs mlcourse's own "
@@ -385,7 +390,8 @@ def _grade_one(k: int, exercise_id: str, function: str, job: dict, setup_ns: dic
             return
         time.sleep(0.01)
     returncode = os.waitstatus_to_exitcode(wait_status)
-    status.write_text("finished" if returncode == 0 else "cheated" if returncode == CHEATED_EXIT else
+    status.write_text("finished" if returncode == 0 else "cheated" if returncode == CHEATED_EXIT else "lost"
+                      if returncode == LOST_EXIT else
                       _ending(returncode).replace("grading process", "grading process for this exercise"))
 
 
@@ -401,11 +407,12 @@ def _run_exercise(k: int, exercise_id: str, function: str, job: dict, ns: dict, 
         write_text(dumps(record) + "\n")
         flush()
 
-    _guard(forbidden)
+    watching = _guard(forbidden)
     for label, source in needed_cells(function, [tuple(a) for a in job["answers"]]):
-        note = _run_cell(label, source, ns)
+        note = _run_cell(label, source, ns, float(job.get("cell_limit", CELL_TIME_LIMIT)))
         if note:
             write({"kind": "note", "text": note})
+        watching()
     fn = ns.get(function)
     if function not in ns:
         write({"kind": "start", "missing": True})
@@ -416,26 +423,28 @@ def _run_exercise(k: int, exercise_id: str, function: str, job: dict, ns: dict, 
     write({"kind": "start", "name": function})
     for case in cases:
         call = call_student(fn, case, forbidden)
+        watching()
         write(freeze_call_(call))
         if call.stops:
             break
 
 
-def _run_cell(label: str, source: str, ns: dict) -> str:
+def _run_cell(label: str, source: str, ns: dict, limit: float) -> str:
     """Run one answer cell's top-level code; '' or a sentence on what went wrong."""
     try:
         code = compile(source, f"{_CELL_PREFIX}{label}>", "exec")
     except SyntaxError as exc:
         return f"answer cell `{label}` has a syntax error (line {exc.lineno}): {exc.msg}"
-    deadline = grader._Deadline(CELL_TIME_LIMIT)
+    deadline = grader._Deadline(limit)
     with _silenced():
         try:
             deadline.call(exec, (code, ns), {})
         except BaseException as exc:  # noqa: BLE001 - report it and grade what the cell defined before
             if deadline.expired:
-                return f"answer cell `{label}` was stopped after {CELL_TIME_LIMIT:g} s"
-            return f"answer cell `{label}` raised {type(exc).__name__} at its top level"
-    return f"answer cell `{label}` was stopped after {CELL_TIME_LIMIT:g} s" if deadline.expired else ""
+                return f"answer cell `{label}` was stopped after {limit:g} s"
+            text = BaseException.__str__(exc)[:200]
+            return f"answer cell `{label}` raised {type(exc).__name__} at its top level" + (f" ({text})" if text else "")
+    return f"answer cell `{label}` was stopped after {limit:g} s" if deadline.expired else ""
 
 
 @contextlib.contextmanager
@@ -447,14 +456,15 @@ def _silenced():
 # --- the guard: an audit hook and a profile hook that stay for the rest of the process
 
 CHEATED_EXIT = 97  # the exit code of a sandbox that caught the student's code running mlcourse's references
+LOST_EXIT = 98  # ... or that lost its watch on the student's code
 _BLOCKED = frozenset({
-    "sys.setprofile", "sys.settrace", "sys._getframe", "sys._current_frames", "sys.addaudithook",
+    "marshal.loads", "marshal.load", "sys.setprofile", "sys.settrace", "sys._getframe", "sys._current_frames", "sys.addaudithook",
     "code.__new__", "compile", "exec", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
     "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
     "subprocess.Popen", "object.__getattr__", "object.__setattr__", "object.__delattr__", "open"})
 
 
-def _guard(forbidden: frozenset) -> None:
+def _guard(forbidden: frozenset):
     """From here on the student's code runs. Install, for good, an audit hook that refuses what could
     switch off or get round the reference spy, and a profile hook that ends the process (exit code
     CHEATED_EXIT) as soon as code of the reference files runs outside a graded call. New threads are
@@ -463,10 +473,24 @@ def _guard(forbidden: frozenset) -> None:
     exit_now, getframe, package, blocked_events = os._exit, sys._getframe, _PACKAGE_DIR, _BLOCKED
     busy = [False]
     trusted_files = frozenset({grader.__file__, __file__})
+    import inspect
+    import logging
+    import traceback
 
-    def from_answer_cell(frame) -> bool:
+    frame_helpers = frozenset({inspect.__file__, traceback.__file__, logging.__file__})  # they return frames
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    trusted_roots = tuple({paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")} | {package, "<frozen "})
+
+    def untrusted(filename: str) -> bool:
+        """Code that is not installed Python or library code: the answer cells, and anything the student
+        compiled or wrote to a file."""
+        return not filename.startswith(trusted_roots) or filename.startswith(package + "/__main__")
+
+    def student_on_stack(frame) -> bool:
         while frame is not None:
-            if frame.f_code.co_filename.startswith(_CELL_PREFIX):
+            if untrusted(frame.f_code.co_filename):
                 return True
             frame = frame.f_back
         return False
@@ -476,22 +500,9 @@ def _guard(forbidden: frozenset) -> None:
             return
         busy[0] = True
         try:
-            caller = getframe(1)
-            if event == "sys.settrace" and caller.f_code in trace_setters:
-                return
-            if event == "object.__getattr__" and caller.f_code.co_filename in trusted_files:
-                return  # the grader's hooks read frames and code
-            if event in ("compile", "exec", "open"):
-                target = args[1] if event == "compile" and len(args) > 1 else args[0] if args else None
-                target = getattr(target, "co_filename", target)
-                if isinstance(target, str) and not target.startswith(("<", package)) and event != "compile" \
-                        or event == "open" and not isinstance(target, str):
-                    return  # ordinary files (and modules imported from them) are fine; mlcourse's are not
-            if event in ("object.__setattr__", "object.__delattr__"):
-                owner = args[0] if args else None
-                if getattr(owner, "__module__", "") == "__main__":
-                    return  # the student's own classes
-            blocked = from_answer_cell(caller)
+            blocked = _refused(event, args, getframe(1))
+        except RecursionError:
+            raise  # refused all the same, and the reference spy reports the deep recursion
         except BaseException:  # noqa: BLE001 - an audit hook that fails must still refuse
             blocked = True
         finally:
@@ -499,12 +510,50 @@ def _guard(forbidden: frozenset) -> None:
         if blocked:
             raise RuntimeError(f"{event} is not allowed in graded code")
 
+    def _refused(event: str, args: tuple, caller) -> bool:
+        """Whether to refuse `event`, raised from `caller`'s frame. Nothing is refused unless the
+        student's code is on the stack; then most events are, and a few that libraries need (imports,
+        reading frames and code) only where they would hand mlcourse's code or the grader's frames over."""
+        if not student_on_stack(caller):
+            return False
+        where = caller.f_code.co_filename
+        if event == "sys.settrace":
+            return caller.f_code not in trace_setters
+        if event in ("object.__getattr__", "sys._getframe", "sys._current_frames"):
+            if where in trusted_files:
+                return False  # the grader's hooks read frames and code
+            target = args[0] if args else None
+            mine = event == "object.__getattr__" and str(getattr(target, "__module__", "")).startswith("mlcourse")
+            return mine or untrusted(where) or where in frame_helpers
+        if event in ("exec", "compile", "open"):
+            target = args[1] if event == "compile" and len(args) > 1 else args[0] if args else None
+            target = getattr(target, "co_filename", target)
+            if not isinstance(target, str):
+                return False  # open() of a file descriptor
+            if event == "compile":  # the student's code may not pass itself off as installed code
+                return target.startswith(trusted_roots) and not target.startswith("<")
+            return target.startswith(package)
+        if event in ("marshal.loads", "marshal.load"):
+            return not where.startswith("<frozen importlib")  # importing a compiled module is fine
+        if event in ("object.__setattr__", "object.__delattr__"):
+            owner_module = str(getattr(args[0], "__module__", "")) if args else ""
+            return owner_module != "__main__" and (owner_module.startswith(("mlcourse", "numpy")) or untrusted(where))
+        return True
+
     def spy(frame, event, arg):
         try:
             if event == "call" and frame.f_code.co_filename in forbidden:
                 exit_now(CHEATED_EXIT)
+        except RecursionError:
+            exit_now(LOST_EXIT)
         except BaseException:  # noqa: BLE001
             exit_now(CHEATED_EXIT)
+
+    def watching() -> None:
+        """End the process if the profile hook is gone: Python drops a hook that fails, which a very deep
+        recursion can force, and anything could have run unwatched since."""
+        if sys.getprofile() is not spy:
+            exit_now(LOST_EXIT)
 
     sys.addaudithook(audit)
     sys.setprofile(spy)
@@ -515,6 +564,7 @@ def _guard(forbidden: frozenset) -> None:
         raise RuntimeError("threads are not available while grading")
 
     _thread.start_new_thread = _thread.start_new = threading._start_new_thread = no_threads
+    return watching
 
 
 if __name__ == "__main__":

@@ -1,0 +1,213 @@
+"""Attacks on the grading sandbox, one submission each, built from notebook 01's answers.
+
+Every attack goes into the answer cell of `sigmoid` (or its function). The sandbox must give that
+exercise 0 (or the score its honest code earns) with a note saying what happened, and every other
+exercise of the same submission its full marks: the hidden checks run in a fresh process per exercise
+on the answer cells it needs, and are judged by this (pristine) process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from mlcourse import grader, sandbox
+from mlcourse.autograde import graded_task
+
+SOURCE = nbformat.read(ROOT / "grading" / "source" / "01_derivatives" / "01_derivatives.ipynb", as_version=4)
+SETUP = next(c.source for c in SOURCE.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+ANSWERS = [(c.metadata.nbgrader.grade_id, c.source) for c in SOURCE.cells
+           if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+TASKS = [task for c in SOURCE.cells if (task := graded_task(c.source)) is not None]
+FULL = {t.exercise_id: t.points for t in TASKS}
+ATTACKED = "derivatives.sigmoid"
+# Exercises whose code uses the attacked cell (through `sigmoid`) may fall with it; all others may not.
+DEPENDENT = {t.exercise_id for t in TASKS if "sigmoid" in dict(sandbox.needed_cells(t.function, ANSWERS))}
+HONEST_SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"  # overflows far out: not full marks
+
+
+def grade(attack: str, seed: int = 11, cell: str = "sigmoid", **limits) -> dict[str, sandbox.Graded]:
+    answers = [(g, attack if g == cell else source) for g, source in ANSWERS]
+    return {v.task.exercise_id: v for v in sandbox.grade_notebook(TASKS, SETUP, answers, seed, **limits)}
+
+
+def assert_only_sigmoid_hurt(verdicts: dict[str, sandbox.Graded], *said: str, score: float = 0.0) -> None:
+    for exercise_id, verdict in verdicts.items():
+        if exercise_id == ATTACKED:
+            assert verdict.points == score, verdict.feedback
+            for text in said:
+                assert text in verdict.feedback, verdict.feedback
+        elif exercise_id not in DEPENDENT:
+            assert verdict.points == FULL[exercise_id], (exercise_id, verdict.feedback)
+
+
+def test_the_solutions_get_full_marks_in_the_sandbox():
+    assert DEPENDENT == {ATTACKED, "derivatives.sigmoid_derivative", "derivatives.logistic_loss_dz"}
+    verdicts = grade(dict(ANSWERS)["sigmoid"])
+    assert {e: v.points for e, v in verdicts.items()} == FULL
+    assert all("separate process" in v.feedback and "seed 11" in v.feedback for v in verdicts.values())
+
+
+@pytest.mark.parametrize("patch", [
+    "grader.check = lambda *a, **k: None\ngrader.grade = lambda *a, **k: 2.0\n",
+    "import mlcourse.grader\nmlcourse.grader.CheckResult.__init__ = lambda *a, **k: None\n",
+    "import mlcourse.compare as c\nc.compare = lambda *a, **k: None\ngrader.compare = c.compare\n",
+    "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
+    "np.testing.assert_allclose = lambda *a, **k: None\n",
+])
+def test_redefining_the_checker_or_patching_numpy_changes_nothing(patch):
+    verdicts = grade(patch + "def sigmoid(z):\n    return 0.5 * np.ones_like(z) if np.ndim(z) else 0.5\n")
+    honest = grade("def sigmoid(z):\n    return 0.5 * np.ones_like(z) if np.ndim(z) else 0.5\n")[ATTACKED].points
+    assert honest < FULL[ATTACKED]
+    assert_only_sigmoid_hurt(verdicts, score=honest)
+
+
+@pytest.mark.parametrize("result", [
+    "class Yes:\n    def __eq__(self, other): return True\n    def __float__(self): return 0.5\n"
+    "def sigmoid(z):\n    return Yes()\n",
+    "class Liar(np.ndarray):\n    def __eq__(self, other): return np.ones(np.shape(self), bool)\n"
+    "    def __sub__(self, other): return np.zeros(np.shape(self))\n    __rsub__ = __sub__\n"
+    "    def __array_function__(self, *a, **k): return True\n"
+    "def sigmoid(z):\n    return np.zeros_like(np.asarray(z, float)).view(Liar)\n",
+    "class Half(float):\n    def __eq__(self, other): return True\n    def __sub__(self, other): return 0.0\n"
+    "def sigmoid(z):\n    return Half(0.0)\n",
+])
+def test_results_that_lie_about_themselves_are_read_as_they_are(result):
+    assert_only_sigmoid_hurt(grade(result))
+
+
+@pytest.mark.parametrize("route", [
+    "from mlcourse.derivatives import sigmoid as ref\ndef sigmoid(z):\n    return ref(z)\n",
+    "import importlib\ndef sigmoid(z):\n    return importlib.import_module('mlcourse.derivatives').sigmoid(z)\n",
+    "import sys\ndef sigmoid(z):\n    return sys.modules['mlcourse.derivatives'].sigmoid(z)\n",
+    "def sigmoid(z):\n    return grader.reference('derivatives.sigmoid')(z)\n",
+    "def sigmoid(z):\n    return __import__('mlcourse').derivatives.sigmoid(z)\n",
+    "import mlcourse.derivatives as d\nsigmoid = d.sigmoid\n",
+    "import mlcourse.derivatives as d\nref = d.sigmoid\ndef sigmoid(z):\n    return ref(z)\n",
+    # a private helper of the reference module computes the same thing
+    "import mlcourse.derivatives as d\nhelpers = [f for n, f in vars(d).items() if callable(f) and n.startswith('_')]\n"
+    "def sigmoid(z):\n    return d.sigmoid(z)\n",
+])
+def test_calling_the_reference_by_any_import_path_scores_zero(route):
+    assert_only_sigmoid_hurt(grade(route), "mlcourse's own reference")
+
+
+@pytest.mark.parametrize("route", [
+    # copying the reference's code: reading its source or rebuilding its code object is refused
+    "import inspect, mlcourse.derivatives as d\nexec(inspect.getsource(d.sigmoid))\n",
+    "import mlcourse.derivatives as d, types\n"
+    "sigmoid = types.FunctionType(d.sigmoid.__code__.replace(co_name='mine'), d.__dict__)\n",
+    "import mlcourse.derivatives as d\nsource = open(d.__file__).read()\n",
+    # switching off the spy first
+    "import sys\nsys.setprofile(None)\nfrom mlcourse.derivatives import sigmoid\n",
+    "import threading, mlcourse.derivatives as d\nout = []\n"
+    "def sigmoid(z):\n    t = threading.Thread(target=lambda: out.append(d.sigmoid(z)))\n    t.start(); t.join()\n"
+    "    return out[-1]\n",
+    "import gc\nfound = gc.get_objects()\n" + HONEST_SIGMOID.replace("-z", "z"),
+])
+def test_getting_round_the_reference_spy_is_refused(route):
+    verdicts = grade(route)
+    assert verdicts[ATTACKED].points == 0.0, verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_outputs_replayed_from_another_seed_earn_only_what_the_code_earns():
+    """A submission that looks its answers up in a table recorded under seed 1 passes there, and only
+    the fixed cases under the next grading seed."""
+    table = {}
+    for case in grader.cases_for(ATTACKED, 1, hidden=True):
+        z = case.args[0]
+        table[json.dumps(np.asarray(z).tolist())] = np.asarray(grader.reference(ATTACKED)(z)).tolist()
+    replay = ("import json\nTABLE = json.loads(" + repr(json.dumps(table)) + ")\n"
+              "def sigmoid(z):\n    out = TABLE.get(json.dumps(np.asarray(z).tolist()))\n"
+              "    return (np.array(out) if np.ndim(out) else float(out)) if out is not None else 0.0\n")
+    assert grade(replay, seed=1)[ATTACKED].points == FULL[ATTACKED]
+    later = grade(replay, seed=2)[ATTACKED]
+    assert 0 < later.points < FULL[ATTACKED], later.feedback
+    assert "seed 2" in later.feedback
+
+
+@pytest.mark.parametrize("attack, said", [
+    ("import sys\nsys.exit(3)\n" + HONEST_SIGMOID, "raised SystemExit at its top level"),
+    ("def sigmoid(z):\n    import sys\n    sys.exit(1)\n", "called sys.exit(1)"),
+    ("import os\nos._exit(0)\n" + HONEST_SIGMOID, "not defined by your answer cells"),
+    ("def sigmoid(z):\n    import os\n    os._exit(0)\n", "was stopped"),
+    ("import ctypes\nctypes.string_at(0)\n" + HONEST_SIGMOID, "raised RuntimeError at its top level"),
+    ("def sigmoid(z):\n    raise KeyboardInterrupt\n", "interrupted"),
+    ("def sigmoid(z):\n    while True:\n        pass\n", "is there a loop that never ends?"),
+    ("def sigmoid(z):\n    while True:\n        try:\n            while True:\n                pass\n"
+     "        except BaseException:\n            pass\n", "loop that never ends"),
+])
+def test_exits_crashes_interrupts_and_endless_loops_cost_only_their_exercise(attack, said):
+    verdicts = grade(attack)
+    if "sys.exit(3)" in attack or "ctypes" in attack:  # the cell stopped early, after defining nothing
+        assert "not defined" in verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts, said)
+
+
+def test_a_segfault_costs_only_its_exercise():
+    attack = "import ctypes\ndef sigmoid(z):\n    return ctypes.string_at(0)\n"
+    assert_only_sigmoid_hurt(grade(attack), "not allowed in graded code")
+
+
+def test_an_endless_loop_at_the_top_of_a_cell_is_stopped():
+    verdicts = grade("while True:\n    pass\n" + HONEST_SIGMOID, cell_limit=1.0)
+    assert "was stopped after" in verdicts[ATTACKED].feedback
+
+
+def test_a_process_that_never_ends_is_killed():
+    verdicts = grade("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                     "def sigmoid(z):\n    signal.setitimer(signal.ITIMER_REAL, 0)\n    while True:\n        pass\n",
+                     timeout=3.0)
+    assert "did not finish within 3 s" in verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_flooding_stdout_and_stderr_is_harmless():
+    attack = dict(ANSWERS)["sigmoid"] + (
+        "\nimport sys, os\nprint('x' * 5_000_000)\nsys.stderr.write('y' * 5_000_000)\nos.write(1, b'z' * 3_000_000)\n"
+        "quiet = sigmoid\n"
+        "def sigmoid(z):\n    print('w' * 3_000_000)\n    os.write(2, b'v' * 1_000_000)\n    return quiet(z)\n")
+    verdicts = grade(attack)
+    assert verdicts[ATTACKED].points == FULL[ATTACKED], verdicts[ATTACKED].feedback
+    assert len(verdicts[ATTACKED].feedback) < 2000
+
+
+def test_endless_recursion_is_an_ordinary_error():
+    verdicts = grade("def sigmoid(z):\n    return sigmoid(z)\n")
+    assert "RecursionError" in verdicts[ATTACKED].feedback
+    assert "reference" not in verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_recursing_deep_enough_to_blind_the_grader_earns_nothing():
+    attack = ("from mlcourse.derivatives import sigmoid as ref\n"
+              "def deep(z, n=0):\n    try:\n        return deep(z, n + 1)\n    except RecursionError:\n"
+              "        return ref(z)\n"
+              "def sigmoid(z):\n    return deep(z)\n")
+    verdicts = grade(attack)
+    assert verdicts[ATTACKED].points == 0.0, verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_only_the_answer_cells_an_exercise_needs_are_run():
+    answers = [("a", "def helper(x):\n    return 2 * x\n"), ("b", "import os\nos._exit(1)\n"),
+               ("c", "def f(x):\n    return helper(x) + 1\n"), ("d", "g = f\n")]
+    assert sandbox.needed_cells("f", answers) == [answers[0], answers[2]]
+    assert sandbox.needed_cells("g", answers) == [answers[0], answers[2], answers[3]]
+    assert sandbox.needed_cells("missing", answers) == []
+
+
+def test_frozen_values_come_back_equal_and_plain():
+    values = [1.5, 7, True, None, "s", 2 + 3j, np.float64(0.25), np.arange(6.0).reshape(2, 3),
+              np.array([1, 2], dtype=np.int32), (1.0, [2.0, {"k": np.ones((1, 2))}])]
+    for value in values:
+        back = sandbox.thaw(json.loads(json.dumps(sandbox.freeze(value))))
+        assert back == value if isinstance(value, (str, type(None))) else grader._identical(back, value)
+    assert isinstance(sandbox.thaw(sandbox.freeze(object())), sandbox.Unreadable)
+    assert re.search(r"Unreadable|object", repr(sandbox.thaw(sandbox.freeze(object()))))
