@@ -61,8 +61,8 @@ from mlcourse.gradient_descent import random_mini_batches
 # %% [markdown]
 # ## 1 · The trouble with one learning rate
 #
-# Take the cost $f(w) = 0.1\,w_1^2 + 5\,w_2^2$, a bowl fifty times steeper across than along: its contours are
-# long thin ellipses, a *ravine*. Its gradient is $(0.2\,w_1,\ 10\,w_2)$, so one gradient-descent step
+# Take the cost $f(w) = 0.1\,w_1^2 + 5\,w_2^2$, a bowl that curves fifty times more sharply across than along:
+# its contours are long thin ellipses, a *ravine*. Its gradient is $(0.2\,w_1,\ 10\,w_2)$, so one gradient-descent step
 # multiplies each coordinate by its own factor:
 #
 # $$w_1 \leftarrow (1 - 0.2\,\alpha)\, w_1, \qquad w_2 \leftarrow (1 - 10\,\alpha)\, w_2 .$$
@@ -203,11 +203,11 @@ widgets.ewa_explorer(ewa, beta=0.9, bias_correction=False)
 # step along a steady slope is no longer than gradient descent's ($v$ approaches $g$); the gain comes from the
 # cancelled zig-zag and the larger $\alpha$ it allows. Section 7 lets you see both.
 #
-# **Another common form.** Many texts, and Keras (`SGD(learning_rate=0.01, momentum=0.9)` in the notes), leave
-# out the factor $1 - \beta$ and write $v \leftarrow \beta v + g$. Along a steady slope that velocity grows to
-# $g/(1 - \beta)$, ten times the gradient for $\beta = 0.9$, so it is the same method with the learning rate
-# multiplied by $1/(1 - \beta)$: Keras' 0.01 with momentum 0.9 corresponds to $\alpha = 0.1$ here. This course
-# uses the averaging form with $1 - \beta$ throughout.
+# **Another common form.** Many texts leave out the factor $1 - \beta$ and write $v \leftarrow \beta v + g$, and
+# Keras (`SGD(learning_rate=0.01, momentum=0.9)` in the notes) does the same with $\alpha$ folded into $v$.
+# Along a steady slope that velocity grows to $g/(1 - \beta)$, ten times the gradient for $\beta = 0.9$, so it
+# is the same method with the learning rate multiplied by $1/(1 - \beta)$: Keras' 0.01 with momentum 0.9
+# corresponds to $\alpha = 0.1$ here. This course uses the averaging form with $1 - \beta$ throughout.
 #
 # ### Exercise 2 — `initialize_velocity`
 #
@@ -231,10 +231,10 @@ def initialize_velocity(parameters):
 # %% [markdown]
 # ### Exercise 3 — `update_with_momentum`
 #
-# Return `(parameters, v)` after one step: for every `name` in `parameters`, with `key = "d" + name`, first the
-# new velocity `beta * v[key] + (1 - beta) * grads[key]`, then the new parameter `p - lr * ` (the *new*
-# velocity). Put the results into new dictionaries. With `beta = 0` this is plain gradient descent, which is
-# how the figures below run gradient descent with your code.
+# Return `(parameters, v)` after one step. For every `name` in `parameters`, with `key = "d" + name`, first
+# compute the new velocity $\beta v + (1 - \beta) g$ from `v[key]` and `grads[key]`, then move the parameter
+# against the *new* velocity. Put the results into new dictionaries. With `beta = 0` this is plain gradient
+# descent, which is how the figures below run gradient descent with your code.
 
 # %% solution id="update_with_momentum"
 def update_with_momentum(parameters, grads, v, beta, lr):
@@ -278,7 +278,8 @@ def update_with_momentum(parameters, grads, v, beta, lr):
 
 # %% solution id="nesterov_step"
 def nesterov_step(grad_f, w, v, beta, lr):
-    """(w, v) after one Nesterov step: look-ahead w − lr·β·v, v = β·v + (1 − β)·grad_f(look-ahead), w = w − lr·v."""
+    """(w, v) after one Nesterov step: look-ahead w − lr·β·v, v = β·v + (1 − β)·grad_f(look-ahead),
+    then w = w − lr·v."""
     ### BEGIN SOLUTION
     look_ahead = w - lr * beta * v
     v = beta * v + (1 - beta) * grad_f(look_ahead)
