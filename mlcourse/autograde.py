@@ -16,15 +16,32 @@ submission was graded with, and what happened, so a grade can be explained and r
 
 from __future__ import annotations
 
+import argparse
 import ast
+import concurrent.futures
+import csv
 import datetime
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 
 from . import __version__, grader, sandbox
+from .build import nbgrader, nbgrader_env
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
 
@@ -112,3 +129,265 @@ def _outputs(verdict: sandbox.Graded) -> list[NotebookNode]:
                          data={"text/plain": repr(float(verdict.points))})]
 
 
+
+
+# ---------------------------------------------------------------------------------------------------
+# Grading a whole class in parallel: python -m mlcourse.autograde <assignment> (see --help)
+
+STATE_DIR = "autograde-runs"  # in the course folder: one JSON file per assignment, for resuming
+
+
+@dataclass
+class Outcome:
+    """How one student's submission went."""
+
+    student: str
+    status: str  # "graded" or "failed"
+    score: float = 0.0
+    max_score: float = 0.0
+    seconds: float = 0.0
+    reason: str = ""  # why it failed, or what to look at
+    notes: list[str] = field(default_factory=list)
+
+
+def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | None = None, regrade: bool = False,
+                timeout: float = 900.0, students: list[str] | None = None, feedback: bool = True,
+                cell_timeout: int | None = None, out=sys.stdout) -> list[Outcome]:
+    """Autograde every submission of `assignment` in `course`/submitted with `workers` nbgrader processes.
+
+    Each student is graded by nbgrader's own `autograde` in a separate process against a private copy of
+    the gradebook; their grades are then merged into the course gradebook one at a time. A run can be
+    interrupted and started again: students already graded in this run are skipped (with the run's
+    seed), unless `regrade`. Failures are reported per student and never stop the others. At the end
+    grades go to grades.csv (nbgrader export), feedback to feedback/ (nbgrader generate_feedback, without
+    hidden tests), and the seed and version of every grade to grading-records.csv.
+    """
+    course = course.resolve()
+    main_db = course / "gradebook.db"
+    _ensure_assignment(course, assignment)
+    state_file = course / STATE_DIR / f"{assignment}.json"
+    state = {} if regrade or not state_file.exists() else json.loads(state_file.read_text())
+    if seed is None:
+        seed = state.get("seed") if state.get("seed") is not None else grader.grading_seed()
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
+    if state.get("seed") != seed or state.get("mlcourse") != __version__:
+        state = {"seed": seed, "mlcourse": __version__, "done": {}}
+    _log_seed(course, seed, assignment)
+    expected = _expected_notebooks(main_db, assignment)
+    everyone = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    todo = [s for s in (students or everyone) if s not in state["done"]]
+    outcomes = [Outcome(**state["done"][s]) for s in (students or everyone) if s in state["done"]]
+    print(f"Grading {assignment}: {len(todo)} submission(s) with {workers} worker(s), seed {seed}, "
+          f"mlcourse {__version__}" + (f"; {len(outcomes)} already graded in this run" if outcomes else ""), file=out)
+    progress = _Progress(len(todo), out)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mlcourse-autograde-") as scratch, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        extra = [f"--Execute.timeout={cell_timeout}"] if cell_timeout else []
+        futures = {pool.submit(_grade_student, course, assignment, student, seed, expected, Path(scratch),
+                               timeout, feedback, extra): student for student in todo}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                outcome, worker_db = future.result()
+                if worker_db is not None:
+                    try:
+                        _merge(worker_db, main_db, assignment, outcome.student)
+                    except Exception as exc:  # noqa: BLE001 - one broken merge must not stop the class
+                        outcome.status, outcome.reason = "failed", f"could not merge its grades: {exc}"
+                outcomes.append(outcome)
+                if outcome.status == "graded":
+                    state["done"][outcome.student] = vars(outcome)
+                    state_file.parent.mkdir(exist_ok=True)
+                    state_file.write_text(json.dumps(state, indent=1))
+                progress.step(outcome)
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            print("\nInterrupted: run the same command again to grade the rest.", file=out)
+            raise
+    print(f"Graded {sum(o.status == 'graded' for o in outcomes)} of {len(outcomes)} in "
+          f"{time.perf_counter() - start:.1f} s.", file=out)
+    for outcome in outcomes:
+        if outcome.status != "graded" or outcome.notes:
+            print(f"  {outcome.student}: {outcome.status}. {outcome.reason} {' '.join(outcome.notes)}".rstrip(),
+                  file=out)
+    _export(course, assignment, outcomes, state, out)
+    return sorted(outcomes, key=lambda o: o.student)
+
+
+def _ensure_assignment(course: Path, assignment: str) -> None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            gb.find_assignment(assignment)
+            return
+        except MissingEntry:
+            pass
+    nbgrader(["generate_assignment", assignment, "--force"], course)
+
+
+def _expected_notebooks(main_db: Path, assignment: str) -> list[str]:
+    with Gradebook(f"sqlite:///{main_db}") as gb:
+        return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+
+
+def _log_seed(course: Path, seed: int, assignment: str) -> None:
+    stamp = datetime.datetime.now().isoformat(timespec="seconds")
+    with open(course / "grading-seeds.log", "a", encoding="utf-8") as log:
+        log.write(f"{stamp}\tseed={seed}\tmlcourse={__version__}\tpython -m mlcourse.autograde {assignment}\n")
+
+
+def check_submission(folder: Path, expected: list[str], source_ids: dict[str, set]) -> str:
+    """'' if the submission looks gradable, else why not (in one sentence)."""
+    if not folder.is_dir():
+        return "there is no submission folder"
+    problems = []
+    for name in expected:
+        path = folder / f"{name}.ipynb"
+        if not path.exists():
+            others = sorted(p.name for p in folder.glob("*.ipynb"))
+            problems.append(f"{name}.ipynb is missing" + (f" (found {', '.join(others)})" if others else ""))
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with the file, say it
+            problems.append(f"{name}.ipynb is not a readable notebook ({type(exc).__name__}: {str(exc)[:120]})")
+            continue
+        ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
+        if source_ids.get(name) and not ids & source_ids[name]:
+            problems.append(f"{name}.ipynb has none of this assignment's cells: a notebook from another assignment?")
+    return "; ".join(problems)
+
+
+def _grade_student(course: Path, assignment: str, student: str, seed: int, expected: list[str], scratch: Path,
+                   timeout: float, feedback: bool, extra: list[str]) -> tuple[Outcome, Path | None]:
+    """nbgrader autograde (and feedback) for one student, in its own process and gradebook copy."""
+    start = time.perf_counter()
+    folder = course / "submitted" / student / assignment
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        source_ids = {nb.name: {c.name for c in nb.source_cells} for nb in gb.find_assignment(assignment).notebooks}
+    problem = check_submission(folder, expected, source_ids)
+    worker_db = scratch / f"{student}.db"
+    shutil.copy(course / "gradebook.db", worker_db)
+    env = {**nbgrader_env(), grader.SEED_VARIABLE: str(seed), "MLCOURSE_SEED_LOGGED": "1"}
+    url = f"sqlite:///{worker_db}"
+    try:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student,
+                               "--db", url, "--force", "--create", *extra], cwd=course, env=env, capture_output=True,
+                              text=True, timeout=timeout, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return Outcome(student, "failed", seconds=time.perf_counter() - start,
+                       reason=f"grading took longer than {timeout:.0f} s and was stopped"), None
+    if done.returncode != 0 or not (course / "autograded" / student / assignment).is_dir():
+        reason = problem or _nbgrader_error(done.stdout + done.stderr)
+        return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason), None
+    if feedback:
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--student", student,
+                        "--db", url, "--force"], cwd=course, env=env, capture_output=True, timeout=timeout)
+    score, max_score, notes = _scores(worker_db, course, assignment, student, expected)
+    return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes), worker_db
+
+
+def _nbgrader_error(log: str) -> str:
+    lines = [line.split("]", 1)[-1].strip() for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    useful = [line for line in lines if line and "Please see the error log" not in line and "Traceback" not in line]
+    return f"nbgrader could not grade it: {useful[-1][:200]}" if useful else "nbgrader could not grade it"
+
+
+def _scores(worker_db: Path, course: Path, assignment: str, student: str, expected: list[str]):
+    with Gradebook(f"sqlite:///{worker_db}") as gb:
+        submission = gb.find_submission(assignment, student)
+        score, max_score = float(submission.score), float(submission.max_score)
+    notes = []
+    for name in expected:
+        path = course / "autograded" / student / assignment / f"{name}.ipynb"
+        if path.exists():
+            record = nbformat.read(path, as_version=4).metadata.get(NOTES_KEY, {})
+            notes += [f"{name}: {n}" for n in record.get("notes", [])]
+    return score, max_score, notes
+
+
+def _merge(worker_db: Path, main_db: Path, assignment: str, student: str) -> None:
+    """Copy one student's submission and grades from their gradebook copy into the course's gradebook."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # nbgrader's own session handling, harmless here
+        _copy_grades(worker_db, main_db, assignment, student)
+
+
+def _copy_grades(worker_db: Path, main_db: Path, assignment: str, student: str) -> None:
+    with Gradebook(f"sqlite:///{worker_db}") as src, Gradebook(f"sqlite:///{main_db}") as dst:
+        theirs = src.find_student(student)
+        dst.update_or_create_student(student, first_name=theirs.first_name, last_name=theirs.last_name,
+                                     email=theirs.email, lms_user_id=theirs.lms_user_id)
+        submitted = src.find_submission(assignment, student)
+        dst.update_or_create_submission(assignment, student, timestamp=submitted.timestamp)
+        for notebook in submitted.notebooks:
+            mine = dst.find_submission_notebook(notebook.name, assignment, student)
+            mine.flagged, mine.late_submission_penalty = notebook.flagged, notebook.late_submission_penalty
+            for grade in notebook.grades:  # the manual score an instructor gave stays as it is
+                target = dst.find_grade(grade.name, notebook.name, assignment, student)
+                target.auto_score, target.needs_manual_grade = grade.auto_score, grade.needs_manual_grade
+            for comment in notebook.comments:
+                dst.find_comment(comment.name, notebook.name, assignment, student).auto_comment = comment.auto_comment
+        dst.db.commit()
+
+
+def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict, out) -> None:
+    try:
+        nbgrader(["export", "--to", "grades.csv"], course)
+        print(f"Grades: {course / 'grades.csv'} (nbgrader export)", file=out)
+    except RuntimeError as exc:
+        print(f"nbgrader export failed: {str(exc)[:300]}", file=out)
+    with open(course / "grading-records.csv", "a" if (course / "grading-records.csv").exists() else "w",
+              newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        if f.tell() == 0:
+            writer.writerow(["assignment", "student", "status", "score", "max_score", "seed", "mlcourse",
+                             "seconds", "reason", "notes"])
+        for o in sorted(outcomes, key=lambda o: o.student):
+            writer.writerow([assignment, o.student, o.status, o.score, o.max_score, state["seed"], state["mlcourse"],
+                             f"{o.seconds:.1f}", o.reason, " | ".join(o.notes)])
+    print(f"Seeds and versions: {course / 'grading-records.csv'}; feedback: {course / 'feedback'}", file=out)
+
+
+class _Progress:
+    """A one-line progress bar on a terminal, one line per submission elsewhere."""
+
+    def __init__(self, total: int, out):
+        self.total, self.done, self.out = total, 0, out
+        self.live = getattr(out, "isatty", lambda: False)()
+
+    def step(self, outcome: Outcome) -> None:
+        self.done += 1
+        width = 24
+        filled = width * self.done // max(1, self.total)
+        what = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.status == "graded" else "FAILED")
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {outcome.student}: {what} " \
+               f"({outcome.seconds:.1f} s)"
+        print(("\r" + line.ljust(90)) if self.live else line, end="" if self.live else "\n", file=self.out, flush=True)
+        if self.live and self.done == self.total:
+            print(file=self.out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mlcourse.autograde", description=(
+        "Autograde every submission of an assignment with parallel nbgrader processes, then export "
+        "grades.csv, feedback and grading-records.csv. Run it again after an interruption to finish."))
+    parser.add_argument("assignment")
+    parser.add_argument("--course", type=Path, default=Path("."), help="the nbgrader course folder (default: .)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seed", type=int, help="grading seed (default: the interrupted run's, else a fresh one)")
+    parser.add_argument("--regrade", action="store_true", help="grade everyone again, with a new seed")
+    parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per submission")
+    parser.add_argument("--cell-timeout", type=int, help="seconds allowed per notebook cell (nbgrader's "
+                        "Execute.timeout; default: the course configuration's)")
+    parser.add_argument("--no-feedback", action="store_true")
+    args = parser.parse_args(argv)
+    outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
+                           args.student, not args.no_feedback, args.cell_timeout)
+    return 0 if all(o.status == "graded" for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
