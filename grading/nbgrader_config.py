@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern,
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
-from mlcourse.autograde import IsolatedGrades, SafeExecute
+from mlcourse.autograde import IsolatedGrades, RestoreCellMetadata, SafeExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -21,10 +22,13 @@ c.CourseDirectory.course_id = "nn-fundamentals"
 # One notebook cell may run this long when grading; each call of a student's function inside a check
 # is stopped much sooner by mlcourse itself (3 s).
 c.Execute.timeout = 120
-# nbgrader's autograde pipeline with two changes (mlcourse/autograde.py): a kernel that dies ends that
-# notebook's run with a note instead of failing the submission, and every autograded test cell is scored
+# nbgrader's autograde pipeline with three changes (mlcourse/autograde.py): cells whose type or nbgrader
+# flags a student changed are restored first; a kernel that dies ends that notebook's run with a note
+# instead of failing the submission; and every autograded test cell is scored
 # by running the hidden checks in a separate, fresh Python process against the student's answer cells
 # only, so nothing a student's code does in the kernel can change a score.
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellMetadata,
+                                      OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 # Put back test cells a student deleted (nbgrader leaves them out otherwise).

@@ -21,6 +21,7 @@ import ast
 import concurrent.futures
 import csv
 import datetime
+import hashlib
 import json
 import os
 import secrets
@@ -44,6 +45,7 @@ from . import __version__, grader, sandbox
 from .build import nbgrader, nbgrader_env
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
+ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a student broke
 
 
 class SafeExecute(Execute):
@@ -69,6 +71,44 @@ class SafeExecute(Execute):
             return cell, resources
 
 
+class RestoreCellMetadata(NbGraderPreprocessor):
+    """Before nbgrader's OverwriteCells: give every cell the gradebook knows (by grade id) back its type
+    and its nbgrader flags (grade, solution, locked, points). OverwriteCells restores the source and
+    points of locked cells but trusts the flags, so a student who unticked "grade" made nbgrader fail the
+    whole submission; now the cell is simply the instructor's again."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            notebook = gb.find_notebook(info["notebook"], info["assignment"])
+            kinds = {cell.name: (cell.cell_type, cell.locked) for cell in notebook.source_cells}
+            points = {cell.name: float(cell.max_score) for cell in notebook.grade_cells}
+            answers = {cell.name for cell in notebook.solution_cells}
+        for index, cell in enumerate(nb.cells):
+            meta = cell.metadata.get("nbgrader", {})
+            grade_id = meta.get("grade_id")
+            if grade_id not in kinds:
+                if meta:  # an id the gradebook does not know (nbgrader would trip over it): keep the code
+                    self.log.warning("Cell %s is not in the gradebook; grading it as a plain answer cell", grade_id)
+                    if meta.get("solution") and cell.cell_type == "code":
+                        cell.metadata[ANSWER_KEY] = True
+                    del cell.metadata["nbgrader"]
+                continue
+            cell_type, locked = kinds[grade_id]
+            if cell.cell_type != cell_type:
+                self.log.warning("Cell %s was changed to %s; restoring it as %s", grade_id, cell.cell_type, cell_type)
+                make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
+                cell = nb.cells[index] = make(source=cell.source, metadata=cell.metadata)
+                meta = cell.metadata.nbgrader
+            meta.update(grade=grade_id in points, solution=grade_id in answers, locked=locked)
+            if grade_id in points:
+                if float(meta.get("points", -1)) != points[grade_id]:
+                    meta["points"] = points[grade_id]
+            else:
+                meta.pop("points", None)
+        return nb, resources
+
+
 class IsolatedGrades(NbGraderPreprocessor):
     """Score every autograded test cell in the sandbox (see the module's docstring)."""
 
@@ -77,14 +117,15 @@ class IsolatedGrades(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             sources = {cell.name: cell.source for cell in notebook.source_cells}
-            answer_ids = {cell.name for cell in notebook.solution_cells}
             graded_ids = {cell.name for cell in notebook.grade_cells}
         tests = {grade_id: task for grade_id, source in sources.items() if grade_id in graded_ids
                  for task in [graded_task(source)] if task is not None}
         seed = grader.grading_seed() or 0
-        answers = [(cell.metadata["nbgrader"]["grade_id"], cell.source) for cell in nb.cells
-                   if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
-                   and cell.metadata["nbgrader"].get("grade_id") in answer_ids]
+        # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids).
+        answers = [(cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
+                   for index, cell in enumerate(nb.cells)
+                   if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
+                                                    or cell.metadata.get(ANSWER_KEY))]
         order = list(tests)
         verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
                                                           answers, seed))) if order else {}
@@ -175,10 +216,12 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     _log_seed(course, seed, assignment)
     expected = _expected_notebooks(main_db, assignment)
     everyone = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}") if p.is_dir())
-    todo = [s for s in (students or everyone) if s not in state["done"]]
-    outcomes = [Outcome(**state["done"][s]) for s in (students or everyone) if s in state["done"]]
+    submitted = {s: _fingerprint(course / "submitted" / s / assignment) for s in (students or everyone)}
+    settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]}
+    todo = [s for s in submitted if s not in settled]  # new, changed since, or interrupted
+    outcomes = [Outcome(**{k: v for k, v in state["done"][s].items() if k != "submission"}) for s in sorted(settled)]
     print(f"Grading {assignment}: {len(todo)} submission(s) with {workers} worker(s), seed {seed}, "
-          f"mlcourse {__version__}" + (f"; {len(outcomes)} already graded in this run" if outcomes else ""), file=out)
+          f"mlcourse {__version__}" + (f"; {len(outcomes)} already done in this run" if outcomes else ""), file=out)
     progress = _Progress(len(todo), out)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mlcourse-autograde-") as scratch, \
@@ -195,10 +238,10 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
                     except Exception as exc:  # noqa: BLE001 - one broken merge must not stop the class
                         outcome.status, outcome.reason = "failed", f"could not merge its grades: {exc}"
                 outcomes.append(outcome)
-                if outcome.status == "graded":
-                    state["done"][outcome.student] = vars(outcome)
-                    state_file.parent.mkdir(exist_ok=True)
-                    state_file.write_text(json.dumps(state, indent=1))
+                # graded or failed, it stays settled until the submission changes (or --regrade)
+                state["done"][outcome.student] = {**vars(outcome), "submission": submitted[outcome.student]}
+                state_file.parent.mkdir(exist_ok=True)
+                state_file.write_text(json.dumps(state, indent=1))
                 progress.step(outcome)
         except KeyboardInterrupt:
             for future in futures:
@@ -213,6 +256,13 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
                   file=out)
     _export(course, assignment, outcomes, state, out)
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def _fingerprint(folder: Path) -> str:
+    """Changes whenever a file of the submission does."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    text = "\n".join(f"{p.relative_to(folder)}\t{p.stat().st_size}\t{p.stat().st_mtime_ns}" for p in files)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _ensure_assignment(course: Path, assignment: str) -> None:
@@ -264,8 +314,9 @@ def _grade_student(course: Path, assignment: str, student: str, seed: int, expec
     """nbgrader autograde (and feedback) for one student, in its own process and gradebook copy."""
     start = time.perf_counter()
     folder = course / "submitted" / student / assignment
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        source_ids = {nb.name: {c.name for c in nb.source_cells} for nb in gb.find_assignment(assignment).notebooks}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # answer and test cells (not "setup")
+        source_ids = {nb.name: {c.name for c in nb.solution_cells} | {c.name for c in nb.grade_cells}
+                      for nb in gb.find_assignment(assignment).notebooks}
     problem = check_submission(folder, expected, source_ids)
     worker_db = scratch / f"{student}.db"
     shutil.copy(course / "gradebook.db", worker_db)
