@@ -19,16 +19,20 @@ from __future__ import annotations
 import argparse
 import ast
 import concurrent.futures
+import contextlib
 import csv
 import datetime
 import hashlib
 import json
 import os
+import queue
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -37,9 +41,9 @@ from pathlib import Path
 import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from sqlalchemy.exc import SAWarning
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from sqlalchemy.exc import SAWarning
 
 from . import __version__, grader, sandbox
 from .build import nbgrader, nbgrader_env
@@ -226,7 +230,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mlcourse-autograde-") as scratch, \
             concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        extra = [f"--Execute.timeout={cell_timeout}"] if cell_timeout else []
+        extra = {"Execute.timeout": cell_timeout} if cell_timeout else {}
         futures = {pool.submit(_grade_student, course, assignment, student, seed, expected, Path(scratch),
                                timeout, feedback, extra): student for student in todo}
         try:
@@ -248,6 +252,8 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
                 future.cancel()
             print("\nInterrupted: run the same command again to grade the rest.", file=out)
             raise
+        finally:
+            _Worker.close_all()
     print(f"Graded {sum(o.status == 'graded' for o in outcomes)} of {len(outcomes)} in "
           f"{time.perf_counter() - start:.1f} s.", file=out)
     for outcome in outcomes:
@@ -310,8 +316,8 @@ def check_submission(folder: Path, expected: list[str], source_ids: dict[str, se
 
 
 def _grade_student(course: Path, assignment: str, student: str, seed: int, expected: list[str], scratch: Path,
-                   timeout: float, feedback: bool, extra: list[str]) -> tuple[Outcome, Path | None]:
-    """nbgrader autograde (and feedback) for one student, in its own process and gradebook copy."""
+                   timeout: float, feedback: bool, extra: dict) -> tuple[Outcome, Path | None]:
+    """nbgrader autograde (and feedback) for one student, in a worker process, on a private gradebook copy."""
     start = time.perf_counter()
     folder = course / "submitted" / student / assignment
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # answer and test cells (not "setup")
@@ -320,23 +326,115 @@ def _grade_student(course: Path, assignment: str, student: str, seed: int, expec
     problem = check_submission(folder, expected, source_ids)
     worker_db = scratch / f"{student}.db"
     shutil.copy(course / "gradebook.db", worker_db)
-    env = {**nbgrader_env(), grader.SEED_VARIABLE: str(seed), "MLCOURSE_SEED_LOGGED": "1"}
-    url = f"sqlite:///{worker_db}"
-    try:
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student,
-                               "--db", url, "--force", "--create", *extra], cwd=course, env=env, capture_output=True,
-                              text=True, timeout=timeout, start_new_session=True)
-    except subprocess.TimeoutExpired:
+    job = {"course": str(course), "assignment": assignment, "student": student, "seed": seed,
+           "db": f"sqlite:///{worker_db}", "feedback": feedback, "extra": extra,
+           "result": str(scratch / f"{student}.json")}
+    worker = _Worker.mine()
+    answer = worker.run(job, timeout)
+    if answer is None:
         return Outcome(student, "failed", seconds=time.perf_counter() - start,
                        reason=f"grading took longer than {timeout:.0f} s and was stopped"), None
-    if done.returncode != 0 or not (course / "autograded" / student / assignment).is_dir():
-        reason = problem or _nbgrader_error(done.stdout + done.stderr)
+    if not answer.get("success") or not (course / "autograded" / student / assignment).is_dir():
+        reason = problem or _nbgrader_error(answer.get("log", "") + "\n" + answer.get("error", ""))
         return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason), None
-    if feedback:
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--student", student,
-                        "--db", url, "--force"], cwd=course, env=env, capture_output=True, timeout=timeout)
     score, max_score, notes = _scores(worker_db, course, assignment, student, expected)
     return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes), worker_db
+
+
+class _Worker:
+    """A long-lived `python -m mlcourse.autograde --worker` process that runs nbgrader's own autograde (and
+    generate_feedback) for one student after another, so nbgrader's start-up is paid once per worker, not
+    once per student. One per thread of the pool; a worker that hangs is killed and replaced."""
+
+    _local = threading.local()
+    _all: list[_Worker] = []
+
+    @classmethod
+    def mine(cls) -> _Worker:
+        worker = getattr(cls._local, "worker", None)
+        if worker is None or worker.process.poll() is not None:
+            worker = cls._local.worker = cls()
+            cls._all.append(worker)
+        return worker
+
+    @classmethod
+    def close_all(cls) -> None:
+        for worker in cls._all:
+            worker.stop()
+        cls._all.clear()
+
+    def __init__(self):
+        env = {**nbgrader_env(), "MLCOURSE_SEED_LOGGED": "1"}
+        self.process = subprocess.Popen([sys.executable, "-m", "mlcourse.autograde", "--worker"], env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        text=True, start_new_session=True)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def run(self, job: dict, timeout: float) -> dict | None:
+        """The worker's answer for `job`, or None if it took longer than `timeout` (the worker is then killed)."""
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                return None
+            if line is None:  # the worker died: say so, a new one takes the next student
+                return {"success": False, "error": "the grading worker process ended unexpectedly"}
+            if line.startswith(_DONE):
+                return json.loads(Path(job["result"]).read_text())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
+_DONE = "mlcourse-autograde-done"
+
+
+def _worker_main() -> int:
+    """The worker's loop: one JSON job per line on stdin; the answer goes to the job's result file."""
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+    from traitlets.config.loader import PyFileConfigLoader
+
+    for line in sys.stdin:
+        job = json.loads(line)
+        os.environ[grader.SEED_VARIABLE] = str(job["seed"])
+        os.chdir(job["course"])
+        config = PyFileConfigLoader("nbgrader_config.py", path=job["course"]).load_config()
+        config.CourseDirectory.root = job["course"]
+        config.CourseDirectory.db_url = job["db"]
+        for name, value in job["extra"].items():
+            section, key = name.split(".")
+            config[section][key] = value
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id, coursedir.student_id = job["assignment"], job["student"]
+        app = Autograde(coursedir=coursedir, config=config)
+        app.force, app.create_student = True, True
+        answer = capture_log(app)
+        if answer.get("success") and job["feedback"]:
+            feedback = GenerateFeedback(coursedir=coursedir, config=config)
+            feedback.force = True
+            capture_log(feedback)
+        Path(job["result"]).write_text(json.dumps({k: str(v) if k != "success" else bool(v)
+                                                   for k, v in answer.items()}))
+        print(_DONE, flush=True)
+    return 0
 
 
 def _nbgrader_error(log: str) -> str:
@@ -421,6 +519,9 @@ class _Progress:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--worker"]:
+        return _worker_main()
     parser = argparse.ArgumentParser(prog="python -m mlcourse.autograde", description=(
         "Autograde every submission of an assignment with parallel nbgrader processes, then export "
         "grades.csv, feedback and grading-records.csv. Run it again after an interruption to finish."))
