@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One entry point for the course: `python3 course.py lab | test | build`.
+"""One entry point for the course: `python3 course.py lab | test | build | grade <assignment>`.
 
 Each command first makes sure the virtual environment `.venv` exists and holds requirements.txt
 (reinstalling only when that file or pyproject.toml changed), then runs inside it:
@@ -7,6 +7,8 @@ Each command first makes sure the virtual environment `.venv` exists and holds r
   lab    open the course in JupyterLab
   test   run the whole test suite (what CI runs)
   build  regenerate grading/source, notebooks/ and solutions/ from the masters in masters/
+  grade  autograde every submission of an assignment in grading/submitted, in parallel
+         (python -m mlcourse.autograde --help lists its options)
 
 Needs nothing but Python 3.10+ (standard library only).
 """
@@ -30,6 +32,7 @@ COMMANDS = {
     "lab": [str(BIN / "jupyter"), "lab", "notebooks/"],
     "test": [str(PYTHON), "-m", "pytest"],
     "build": [str(PYTHON), "-m", "mlcourse.build"],
+    "grade": [str(PYTHON), "-m", "mlcourse.autograde", "--course", str(ROOT / "grading")],
 }
 
 

@@ -30,6 +30,10 @@
 # code and run the check cell below it: it runs your function on fixed and random cases and tells you what
 # is wrong, if anything. The figures between the exercises draw *your* functions next to the reference; until
 # a function works they show the reference alone and say so.
+#
+# When the course is graded, each check runs again on new random cases, in a fresh Python that sees only
+# the code in the exercise cells (the ones that start out with `raise NotImplementedError()`). Keep
+# everything your functions need, helpers and imports included, in those cells.
 
 # %% setup
 import numpy as np
