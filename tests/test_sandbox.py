@@ -155,6 +155,11 @@ def test_a_segfault_costs_only_its_exercise():
     assert_only_sigmoid_hurt(grade(attack), "not allowed in graded code")
 
 
+def test_a_real_segfault_costs_only_its_exercise():
+    attack = "import faulthandler\ndef sigmoid(z):\n    faulthandler._sigsegv()\n"
+    assert_only_sigmoid_hurt(grade(attack), "SIGSEGV")
+
+
 def test_an_endless_loop_at_the_top_of_a_cell_is_stopped():
     verdicts = grade("while True:\n    pass\n" + HONEST_SIGMOID, cell_limit=1.0)
     assert "was stopped after" in verdicts[ATTACKED].feedback
