@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import IPython
 import IPython.display
 import nbformat
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,3 +93,29 @@ def front_end(monkeypatch):
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
     monkeypatch.setattr(IPython.display, "display", display)
     return shown
+
+
+# Student functions that go wrong in the usual ways, for the widget tests: each widget must say what is
+# wrong and still draw the reference.
+def not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def wrong_shape(*args, **kwargs):
+    return np.ones((7, 3))
+
+
+def raises_type_error(*args, **kwargs):
+    raise TypeError("unsupported operand")
+
+
+def noisy_nan(*args, **kwargs):
+    """Prints, warns and overflows before returning nan."""
+    print("debugging output")
+    warnings.warn("student warning")
+    np.exp(1000.0)
+    return float("nan")
+
+
+BROKEN = {"not implemented": not_implemented, "nan": noisy_nan, "wrong shape": wrong_shape,
+          "TypeError": raises_type_error}

@@ -6,8 +6,6 @@ student's code does, and nothing the figures do, reaches the output as a warning
 
 from __future__ import annotations
 
-import warnings
-
 import IPython
 import IPython.display
 import numpy as np
@@ -15,30 +13,8 @@ import pytest
 
 from mlcourse import data, plots, widgets
 from mlcourse import neurons as nr
+from conftest import BROKEN, not_implemented
 
-
-def not_implemented(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def wrong_shape(*args, **kwargs):
-    return np.ones((7, 3))
-
-
-def raises_type_error(*args, **kwargs):
-    raise TypeError("unsupported operand")
-
-
-def noisy_nan(*args, **kwargs):
-    """Prints, warns and overflows before returning nan."""
-    print("debugging output")
-    warnings.warn("student warning")
-    np.exp(1000.0)
-    return float("nan")
-
-
-BROKEN = {"not implemented": not_implemented, "nan": noisy_nan, "wrong shape": wrong_shape,
-          "TypeError": raises_type_error}
 SAID = {"not implemented": ["not implemented yet"], "nan": ["returned nan", "returned shape", "raised"],
         "wrong shape": ["returned shape", "raised", "gave shape"], "TypeError": ["raised TypeError"]}
 

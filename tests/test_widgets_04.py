@@ -7,37 +7,13 @@ student's code does, and nothing the figures do, reaches the output as a warning
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
 from mlcourse import backprop as bp
 from mlcourse import plots, widgets
+from conftest import BROKEN, noisy_nan, not_implemented
 
-
-def not_implemented(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def wrong_shape(*args, **kwargs):
-    return np.ones((7, 3))
-
-
-def raises_type_error(*args, **kwargs):
-    raise TypeError("unsupported operand")
-
-
-def noisy_nan(*args, **kwargs):
-    """Prints, warns and overflows before returning nan."""
-    print("debugging output")
-    warnings.warn("student warning")
-    np.exp(1000.0)
-    return float("nan")
-
-
-BROKEN = {"not implemented": not_implemented, "nan": noisy_nan, "wrong shape": wrong_shape,
-          "TypeError": raises_type_error}
 SAID = {"not implemented": ["not implemented yet"], "nan": ["has shape", "not a dict", "raised", "nan"],
         "wrong shape": ["has shape", "not a dict", "raised"], "TypeError": ["raised TypeError"]}
 

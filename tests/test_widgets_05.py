@@ -6,8 +6,6 @@ student's code does, and nothing the figures do, reaches the output as a warning
 
 from __future__ import annotations
 
-import warnings
-
 import IPython.display
 import numpy as np
 import pytest
@@ -16,30 +14,8 @@ from mlcourse import backprop as bp
 from mlcourse import gradient_descent as gd
 from mlcourse import optimizers as op
 from mlcourse import plots, widgets
+from conftest import BROKEN, not_implemented
 
-
-def not_implemented(*args, **kwargs):
-    raise NotImplementedError()
-
-
-def wrong_shape(*args, **kwargs):
-    return np.ones((7, 3))
-
-
-def raises_type_error(*args, **kwargs):
-    raise TypeError("unsupported operand")
-
-
-def noisy_nan(*args, **kwargs):
-    """Prints, warns and overflows before returning nan."""
-    print("debugging output")
-    warnings.warn("student warning")
-    np.exp(1000.0)
-    return float("nan")
-
-
-BROKEN = {"not implemented": not_implemented, "nan": noisy_nan, "wrong shape": wrong_shape,
-          "TypeError": raises_type_error}
 SAID = {"not implemented": ["not implemented yet"], "nan": ["returned nan", "returned float", "returned shape ()"],
         "wrong shape": ["returned shape", "returned an array of shape"], "TypeError": ["raised TypeError"]}
 UPDATES = tuple(widgets.REFERENCE_UPDATES)  # the five update functions, in the explorers' argument order
