@@ -218,7 +218,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     if state.get("seed") != seed or state.get("mlcourse") != __version__:
         state = {"seed": seed, "mlcourse": __version__, "done": {}}
     _log_seed(course, seed, assignment)
-    expected = _expected_notebooks(main_db, assignment)
+    source_ids = _expected_cells(main_db, assignment)
     everyone = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}") if p.is_dir())
     submitted = {s: _fingerprint(course / "submitted" / s / assignment) for s in (students or everyone)}
     settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]}
@@ -231,7 +231,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     with tempfile.TemporaryDirectory(prefix="mlcourse-autograde-") as scratch, \
             concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         extra = {"Execute.timeout": cell_timeout} if cell_timeout else {}
-        futures = {pool.submit(_grade_student, course, assignment, student, seed, expected, Path(scratch),
+        futures = {pool.submit(_grade_student, course, assignment, student, seed, source_ids, Path(scratch),
                                timeout, feedback, extra): student for student in todo}
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -281,9 +281,11 @@ def _ensure_assignment(course: Path, assignment: str) -> None:
     nbgrader(["generate_assignment", assignment, "--force"], course)
 
 
-def _expected_notebooks(main_db: Path, assignment: str) -> list[str]:
+def _expected_cells(main_db: Path, assignment: str) -> dict[str, set]:
+    """The assignment's notebooks, each with the ids of its answer and test cells (not "setup")."""
     with Gradebook(f"sqlite:///{main_db}") as gb:
-        return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        return {nb.name: {c.name for c in nb.solution_cells} | {c.name for c in nb.grade_cells}
+                for nb in gb.find_assignment(assignment).notebooks}
 
 
 def _log_seed(course: Path, seed: int, assignment: str) -> None:
@@ -292,12 +294,12 @@ def _log_seed(course: Path, seed: int, assignment: str) -> None:
         log.write(f"{stamp}\tseed={seed}\tmlcourse={__version__}\tpython -m mlcourse.autograde {assignment}\n")
 
 
-def check_submission(folder: Path, expected: list[str], source_ids: dict[str, set]) -> str:
+def check_submission(folder: Path, source_ids: dict[str, set]) -> str:
     """'' if the submission looks gradable, else why not (in one sentence)."""
     if not folder.is_dir():
         return "there is no submission folder"
     problems = []
-    for name in expected:
+    for name in source_ids:
         path = folder / f"{name}.ipynb"
         if not path.exists():
             others = sorted(p.name for p in folder.glob("*.ipynb"))
@@ -315,15 +317,12 @@ def check_submission(folder: Path, expected: list[str], source_ids: dict[str, se
     return "; ".join(problems)
 
 
-def _grade_student(course: Path, assignment: str, student: str, seed: int, expected: list[str], scratch: Path,
-                   timeout: float, feedback: bool, extra: dict) -> tuple[Outcome, Path | None]:
+def _grade_student(course: Path, assignment: str, student: str, seed: int, source_ids: dict[str, set],
+                   scratch: Path, timeout: float, feedback: bool, extra: dict) -> tuple[Outcome, Path | None]:
     """nbgrader autograde (and feedback) for one student, in a worker process, on a private gradebook copy."""
     start = time.perf_counter()
     folder = course / "submitted" / student / assignment
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:  # answer and test cells (not "setup")
-        source_ids = {nb.name: {c.name for c in nb.solution_cells} | {c.name for c in nb.grade_cells}
-                      for nb in gb.find_assignment(assignment).notebooks}
-    problem = check_submission(folder, expected, source_ids)
+    problem = check_submission(folder, source_ids)
     worker_db = scratch / f"{student}.db"
     shutil.copy(course / "gradebook.db", worker_db)
     job = {"course": str(course), "assignment": assignment, "student": student, "seed": seed,
@@ -337,7 +336,7 @@ def _grade_student(course: Path, assignment: str, student: str, seed: int, expec
     if not answer.get("success") or not (course / "autograded" / student / assignment).is_dir():
         reason = problem or _nbgrader_error(answer.get("log", "") + "\n" + answer.get("error", ""))
         return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason), None
-    score, max_score, notes = _scores(worker_db, course, assignment, student, expected)
+    score, max_score, notes = _scores(worker_db, course, assignment, student, list(source_ids))
     return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes), worker_db
 
 
