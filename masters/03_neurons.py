@@ -303,7 +303,9 @@ def swish(z):
 # - **leaky ReLU**: 1 for $z > 0$ and $\alpha$ for $z \le 0$.
 #
 # **Saturation.** For large $|z|$ the sigmoid and tanh are almost flat: $\sigma'(z) < 0.025$ (a tenth of its
-# peak) once $|z| > 3.6$, and $\tanh'(z) < 0.1$ once $|z| > 1.8$. A unit pushed that far *saturates*: its
+# peak) once $|z| > 3.64$, and $\tanh'(z) < 0.1$ once $|z| > 1.82$ (at $z = 3.6$ the sigmoid's slope is still
+# 0.0259, and at $z = 1.8$ tanh's is 0.1036). The second threshold is half the first because
+# $\tanh(z) = 2\sigma(2z) - 1$, so $\tanh'(z) = 4\sigma'(2z)$. A unit pushed that far *saturates*: its
 # output hardly changes, and the gradient through it nearly vanishes. Stack many such layers and the early
 # ones stop learning (the *vanishing gradient*).
 #

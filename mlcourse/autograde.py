@@ -38,15 +38,18 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-from nbclient.exceptions import DeadKernelError
-from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from sqlalchemy.exc import SAWarning
+from . import require_instructor_extra
 
-from . import __version__, grader, sandbox
-from .build import nbgrader, nbgrader_env
+require_instructor_extra("mlcourse.autograde", __name__)  # a one-line message instead of an ImportError below
+import nbformat  # noqa: E402
+from nbclient.exceptions import DeadKernelError  # noqa: E402
+from nbformat.notebooknode import NotebookNode  # noqa: E402
+from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
+from sqlalchemy.exc import SAWarning  # noqa: E402
+
+from . import __version__, grader, sandbox  # noqa: E402
+from .build import nbgrader, nbgrader_env  # noqa: E402
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
 ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a student broke
