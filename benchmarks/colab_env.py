@@ -11,9 +11,13 @@ prints an ERROR in every setup cell and Colab's own front end may break. This sc
    `google-colab` distribution that pins them as the real one does, so `pip check` sees the conflict;
 2. runs the setup cell's own install command (mlcourse.build.SETUP_BLOCK, as Colab runs it, with the
    git URL replaced by a copy of this working tree), timing it and keeping what pip printed;
-3. fails if any installed package changed version, if `pip check` complains, or if pip printed anything;
+3. fails if any installed package changed version, if `pip check` complains, if pip printed anything, or if
+   `python -m mlcourse.build` (an instructor tool, whose dependencies Colab lacks) says more than one line;
 4. executes the solved notebooks in a kernel of that venv (nbclient from the environment running this
    script) and fails on any error or stderr output.
+
+`--python` and `--pin` try other combinations, e.g. the oldest versions pyproject.toml allows:
+`--python /root/.pyenv/versions/3.10.13/bin/python --venv /tmp/oldest --pin numpy==1.24.4 --pin matplotlib==3.7.0`.
 
 It downloads from PyPI (or pip's cache), so it is a benchmark, not part of the test suite.
 """
@@ -128,6 +132,7 @@ def main() -> int:
     parser.add_argument("--pin", action="append", default=[], metavar="NAME==VERSION",
                         help="another version of one of Colab's packages (e.g. to try the oldest bounds)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     COLAB.update(pin.lower().split("==") for pin in args.pin)
     venv, python = args.venv, args.venv / "bin" / "python"
     from mlcourse.build import SETUP_BLOCK
