@@ -44,6 +44,7 @@ if "google.colab" in sys.modules:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
                         "mlcourse @ git+https://github.com/{REPOSITORY}@{BRANCH}"], check=True,
                        env={{**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_ROOT_USER_ACTION": "ignore"}})
+        importlib.invalidate_caches()  # so that the imports below find the package just installed
     from google.colab import output
 
     output.enable_custom_widget_manager()
