@@ -189,8 +189,8 @@ widgets.learning_rate_explorer(gradient_descent_1d, "quartic", x0=-0.5, lr=0.1, 
 # descent *is* gradient descent: it steps against the gradient, $\theta - \alpha \nabla f$, to make $f$ smaller.
 # Gradient *ascent* steps along it, $\theta + \alpha \nabla f$, to make $f$ larger (to maximise a likelihood, for
 # instance); it is the same method applied to $-f$, but not another name for descent. They also say the method
-# runs "until the cost function approaches zero": it stops where the *gradient* is close to zero, and the cost
-# there can be any value.
+# runs "until the cost function approaches zero": it comes to rest where the *gradient* is close to zero, and
+# the cost there can be any value.
 #
 # ### Exercise 2 — `gradient_descent`
 #
