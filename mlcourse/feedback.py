@@ -125,11 +125,11 @@ def partial_credit(policy: str | None):
 
 def credit(cases: list[Case], outcomes: list[CaseOutcome], policy: str) -> tuple[float, str]:
     """(share of the points, how it was computed) for these outcomes; cases not run count as failed."""
-    passed = {id(o.case) for o in outcomes if o.passed}
+    passed = [o.passed for o in outcomes] + [False] * (len(cases) - len(outcomes))  # outcome k is case k's
     ordinary = [c for c in cases if not c.edge]
     edge = [c for c in cases if c.edge]
-    n_passed = sum(id(c) in passed for c in cases)
-    n_ordinary = sum(id(c) in passed for c in ordinary)
+    n_passed = sum(passed)
+    n_ordinary = sum(p for p, c in zip(passed, cases) if not c.edge)
     n_edge = n_passed - n_ordinary
     total = len(cases)
     if policy == "proportional":
@@ -211,7 +211,7 @@ def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed
     else:
         lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
     mistake = None if first.stop else fingerprint(ex, outcomes)
-    diagnosis = None if first.stop or mistake else diagnose(ex, outcomes)
+    diagnosis = None if first.stop else diagnose(ex, outcomes)  # also for the hint when a fingerprint wins
     headline = mistake or (diagnosis[1] if diagnosis else None)
     lines.append(headline or first.sentence)
     lines.append("")
