@@ -44,6 +44,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from sqlalchemy.exc import SAWarning
+from traitlets import Enum
 
 from . import __version__, grader, sandbox
 from .build import nbgrader, nbgrader_env
@@ -116,6 +117,10 @@ class RestoreCellMetadata(NbGraderPreprocessor):
 class IsolatedGrades(NbGraderPreprocessor):
     """Score every autograded test cell in the sandbox (see the module's docstring)."""
 
+    partial_credit = Enum(("", *grader.POLICIES), default_value="", help=(
+        "How a test cell's points follow the hidden cases passed (mlcourse/feedback.py): 'ordinary-then-edge' "
+        "(the default, also for ''), 'all-or-nothing' or 'proportional'.")).tag(config=True)
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
@@ -131,8 +136,9 @@ class IsolatedGrades(NbGraderPreprocessor):
                    if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
                                                     or cell.metadata.get(ANSWER_KEY))]
         order = list(tests)
-        verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
-                                                          answers, seed))) if order else {}
+        with grader.partial_credit(self.partial_credit):
+            verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
+                                                              answers, seed))) if order else {}
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in verdicts:

@@ -107,8 +107,8 @@ class CheckResult:
 def partial_credit_policy() -> str:
     """The policy in force: the one IsolatedGrades was configured with while it grades, else
     MLCOURSE_PARTIAL_CREDIT, else DEFAULT_POLICY."""
-    chosen = _chosen_policy[-1] if _chosen_policy else os.environ.get(POLICY_VARIABLE, "").strip()
-    return chosen if chosen else DEFAULT_POLICY
+    chosen = (_chosen_policy[-1] if _chosen_policy else "") or os.environ.get(POLICY_VARIABLE, "").strip()
+    return chosen if chosen in POLICIES else DEFAULT_POLICY
 
 
 @contextlib.contextmanager
