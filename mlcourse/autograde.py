@@ -37,6 +37,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 from nbclient.exceptions import DeadKernelError
@@ -58,7 +59,9 @@ class SafeExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_at = None
-        return super().preprocess(nb, resources, km)
+        # IsolatedGrades scores the graded cells again and replaces their outputs: the kernel need not.
+        with mock.patch.dict(os.environ, {grader.SCORED_ELSEWHERE_VARIABLE: "1"}):
+            return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
         if self._died_at is not None:

@@ -108,3 +108,18 @@ def test_a_wrong_formula_scores_nothing_under_the_default(exercise_id):
         if not all(ok for ok, case in zip(passed, cases) if not case.edge):  # an ordinary case fails
             assert result.share == 0.0, sentence
         assert "Points: " in result.feedback
+
+
+def test_grade_skips_its_own_run_where_the_cell_is_scored_elsewhere(monkeypatch, capfd):
+    calls = []
+
+    def sigmoid(z):
+        calls.append(z)
+        return 0.5
+
+    monkeypatch.setenv(grader.SCORED_ELSEWHERE_VARIABLE, "1")
+    assert grader.grade("derivatives.sigmoid", sigmoid, points=2) == 0.0
+    assert calls == [] and "scored separately" in capfd.readouterr().out
+    monkeypatch.setenv(grader.SCORED_ELSEWHERE_VARIABLE, "0")  # only "1" counts
+    grader.grade("derivatives.sigmoid", sigmoid, points=2)
+    assert calls
