@@ -202,10 +202,12 @@ def wrong_step(f: Failure) -> str | None:
     if not np.allclose(factors, factors[0]):
         return None
     if np.isclose(factors[0], -1):
-        return ("Your result moves away from the input in the opposite direction to the right one: the step has "
-                "the wrong sign (descent subtracts: W − lr·dW, not W + lr·dW).")
-    return (f"Your result moves from the input by {_pretty_factor(factors[0])} the right step: a factor in the step "
-            "is off (lr, β or 1 − β?).")
+        return ("Your result moved away from the values passed in the opposite direction to the right one: the "
+                "step has the wrong sign (descent subtracts: W − lr·dW, not W + lr·dW).")
+    size = _pretty_factor(factors[0])
+    size = f"{size} as far" if size.endswith("×") else f"only {size[:-3]} as far"
+    return (f"Your result moved {size} from the values passed in as the right one: a factor in the step is off "
+            "(lr, β or 1 − β?).")
 
 
 def summed_or_averaged(f: Failure) -> str | None:
