@@ -174,7 +174,7 @@ def grade(exercise_id: str, student_fn, points: float) -> float:
         print(f"{exercise(exercise_id).name}: scored separately, in a fresh process (this output is replaced).")
         return 0.0
     result = check(exercise_id, student_fn, hidden=True)
-    if result.credit_note:  # say it in points, as the cell is worth `points`
+    if not result.passed:  # say it in points, as the cell is worth `points`
         result.feedback = result.feedback.replace(credit_line(result), credit_line(result, points))
     result.feedback += f"\n(graded on hidden cases, seed {result.seed})"
     _show(result)
