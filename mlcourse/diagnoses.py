@@ -411,7 +411,8 @@ def diagnose(failures: list[Failure]) -> tuple[str, str] | None:
         sentence = None
         for failure in failures:
             try:
-                said = diagnosis(failure)
+                with _quiet():  # wild results (1e308, huge ints) must not make a diagnosis warn
+                    said = diagnosis(failure)
             except Exception:  # noqa: BLE001 - a diagnosis must never break the feedback
                 said = None
             if said is None:
