@@ -204,16 +204,17 @@ def _extrapolation_figure(mine, reference, why: str, degree: int):
 SPLIT_COLOURS = {"train": "#1c7ed6", "validation": "#f08c00", "test": "#7048e8", "unused": "#e9ecef"}
 
 
-def split_picture(train_val_test_split: Callable, k_fold_indices: Callable, m: int = 24,
+def split_picture(train_val_test_split: Callable, k_fold_indices: Callable | None = None, m: int = 24,
                   fractions=(0.6, 0.2), k: int = 4) -> None:
     """Which of m examples your train_val_test_split(m, fractions, default_rng(0)) sends where (first row, the
-    reference's below it), and then your k_fold_indices(number of training examples, k, default_rng(1)) on them."""
+    reference's below it), and, given k_fold_indices, your k folds of the training examples (default_rng(1))."""
     plots.show(_split_figure(train_val_test_split, k_fold_indices, m, tuple(fractions), k))
 
 
 def _roles(parts, names, m) -> np.ndarray:
-    """A row of role numbers (index into names) for examples 0..m−1; an index outside 0..m−1 is Unusable."""
-    row = np.full(m, len(names))
+    """A row of role numbers (index into names; 3 for unused) for examples 0..m−1; an index outside 0..m−1 is
+    Unusable."""
+    row = np.full(m, 3)
     for part, name in zip(parts, names):
         index = np.asarray(part)
         if index.size and (index.dtype.kind not in "iu" or index.min() < 0 or index.max() >= m):
@@ -223,10 +224,20 @@ def _roles(parts, names, m) -> np.ndarray:
 
 
 def _bv_split_rows(split, folds, m, fractions, k):
-    train, val, test = split(m, fractions, np.random.default_rng(0))
+    parts = split(m, fractions, np.random.default_rng(0))
+    if not isinstance(parts, (tuple, list)) or len(parts) != 3:
+        raise core.Unusable(f"train_val_test_split returned {type(parts).__name__}, not three index arrays")
+    train, val, test = (np.asarray(part) for part in parts)
     rows = [_roles((train, val, test), ["train", "validation", "test"], m)]
+    if folds is None:
+        return np.array(rows)
     n_train = len(train)
-    for train_idx, val_idx in folds(n_train, k, np.random.default_rng(1)):
+    pairs = folds(n_train, k, np.random.default_rng(1))
+    if not isinstance(pairs, (tuple, list)) or len(pairs) != k or \
+            not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+        raise core.Unusable(f"k_fold_indices returned {type(pairs).__name__}, not a list of {k} pairs "
+                            "(train_idx, val_idx)")
+    for train_idx, val_idx in pairs:
         within = _roles((np.asarray(train)[np.asarray(train_idx, dtype=int)],
                          np.asarray(train)[np.asarray(val_idx, dtype=int)]), ["train", "validation"], m)
         rows.append(within)
@@ -234,12 +245,15 @@ def _bv_split_rows(split, folds, m, fractions, k):
 
 
 def _split_figure(train_val_test_split, k_fold_indices, m, fractions, k):
-    reference = _bv_split_rows(ref.train_val_test_split, ref.k_fold_indices, m, fractions, k)
+    folds = None if k_fold_indices is None else k
+    reference = _bv_split_rows(ref.train_val_test_split, None if folds is None else ref.k_fold_indices, m, fractions,
+                               k)
     mine, why = core.run(lambda: _bv_split_rows(train_val_test_split, k_fold_indices, m, fractions, k))
     names = ["train", "validation", "test", "unused"]
-    fig, ax = plots.figure(size=(9, 0.5 * (k + 3) + 1))
+    n_folds = 0 if folds is None else k
+    fig, ax = plots.figure(size=(9, 0.5 * (n_folds + 3) + 1))
     rows = [("your split", mine[0] if mine is not None else None), ("reference split", reference[0])]
-    rows += [(f"fold {i + 1}", (mine if mine is not None else reference)[i + 1]) for i in range(k)]
+    rows += [(f"fold {i + 1}", (mine if mine is not None else reference)[i + 1]) for i in range(n_folds)]
     for r, (label, row) in enumerate(rows):
         if row is None:
             continue
@@ -252,7 +266,8 @@ def _split_figure(train_val_test_split, k_fold_indices, m, fractions, k):
     for name, colour in list(SPLIT_COLOURS.items())[:3]:
         ax.bar(0, 0, color=colour, label=name)
     ax.legend(loc="upper right", ncol=3, fontsize=8, bbox_to_anchor=(1, 1.25))
-    ax.set_title(f"m = {m}, fractions {fractions}; then {k} folds of the training examples", loc="left")
+    ax.set_title(f"m = {m}, fractions {fractions}" + (f"; then {k} folds of the training examples" if n_folds else ""),
+                 loc="left")
     if why:
         plots.note(ax, core.reference_only(why))
     return fig
@@ -342,7 +357,7 @@ def _bv_verdicts(diagnose, train, val, human_error, threshold) -> np.ndarray:
     out = np.empty(train.shape, dtype=int)
     for index in np.ndindex(train.shape):
         verdict = diagnose(float(train[index]), float(val[index]), human_error, threshold)
-        if verdict not in names:
+        if not isinstance(verdict, str) or verdict not in names:
             raise core.Unusable(f"diagnose returned {verdict!r}, not one of {', '.join(map(repr, names))}")
         out[index] = names.index(verdict)
     return out
