@@ -422,7 +422,10 @@ def _test_time_figure(dropout_forward: Callable, keep_prob: float, draws: int):
         rng = np.random.default_rng(0)
         total, total_plain = np.zeros_like(A), np.zeros_like(A)
         for _ in range(draws):
-            A_drop, mask = fn(A.copy(), keep_prob, rng)
+            out = fn(A.copy(), keep_prob, rng)
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise core.Unusable("dropout_forward should return the pair (A_drop, mask)")
+            A_drop, mask = out
             total += core.array(A_drop, A.shape, "dropout_forward's A_drop")
             total_plain += A * core.array(mask, A.shape, "dropout_forward's mask")
         return total / draws, total_plain / draws
