@@ -16,7 +16,7 @@
 # Notebook 06 ended with a diagnosis: when the training error is close to what is achievable but the validation
 # error is much higher, the model has high variance, and the notes' remedies are more data, regularization and
 # early stopping. More data is often not to be had. This notebook builds the other remedies and tries each of them
-# on the same problem: a network with two hidden layers of 24 units, 673 parameters, trained on only 40 noisy points.
+# on the same problem: a network with two hidden layers of 24 units, 697 parameters, trained on only 40 noisy points.
 # It learns them perfectly and does worse on new points than a much simpler boundary would.
 #
 # **By the end you can**
@@ -51,7 +51,7 @@ from mlcourse import grader, widgets
 #
 # The data are 40 points of the noisy moons of notebook 04, and 400 more from the same distribution to validate.
 # The network $[2, 24, 24, 1]$ (ReLU, then a sigmoid output) is trained by Adam for 600 epochs on all 40 points at
-# once. With 673 parameters for 40 points it can draw almost any boundary, and it does: it reaches 100% training
+# once. With 697 parameters for 40 points it can draw almost any boundary, and it does: it reaches 100% training
 # accuracy by bending around individual noisy points, and only about 82% on the validation points. The
 # cross-entropy on the validation set tells the same story more sharply: after a few dozen epochs it starts to
 # *rise* while the training cost keeps falling, because the network becomes very confident, and confidently wrong
@@ -135,7 +135,7 @@ def l2_gradient(W, lambd, m):
 # %% [markdown]
 # The explorer trains the network with **your** `l2_cost` and `l2_gradient` for the $\lambda$ on the slider. Left:
 # the decision boundary (yours orange, the reference's pale blue), the training points (large) and the validation
-# points (grey dots), and both accuracies in the title. Right: a histogram of all 624 weights, against the
+# points (grey dots), and both accuracies in the title. Right: a histogram of all 648 weights, against the
 # unregularized network's (grey). Each new $\lambda$ trains once, with a progress bar.
 
 # %%
@@ -144,7 +144,7 @@ widgets.l2_explorer(l2_cost, l2_gradient, lambd=0.3)
 # %% [markdown]
 # With $\lambda = 0.3$ the boundary is smooth, the training accuracy drops from 100% to 95%, and the validation
 # accuracy rises from 82% to about 91%: a little bias bought a lot less variance. The weights lose their long tails
-# (the sum of their squares shrinks by a factor of about 30). Slide further: at $\lambda = 1$ and $3$ the weights
+# (the sum of their squares shrinks by a factor of more than 20). Slide further: at $\lambda = 1$ and $3$ the weights
 # are squeezed so hard that the boundary flattens towards a line, and both accuracies fall towards the 82–86% a
 # straight boundary gets here: high bias. Between too little and too much, $\lambda$ is chosen on validation data.
 
@@ -359,7 +359,8 @@ widgets.dropout_explorer(dropout_forward, dropout_backward, keep_prob=0.8)
 # A prediction should not be a lottery. The left panel averages **your** `A_drop` for the first hidden layer of the
 # dropout-trained network over 400 masks: with the division by `keep_prob` the average lands on $A$ itself (the
 # diagonal), without it on $p \cdot A$. The right panel leaves dropout switched on while predicting the validation
-# set: every run gives a different accuracy, all of them below that of the full network with dropout off.
+# set: every run gives a different accuracy, and almost all of them are below that of the full network with
+# dropout off.
 
 # %%
 widgets.dropout_at_test_time(dropout_forward, keep_prob=0.8)

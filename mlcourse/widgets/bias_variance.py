@@ -128,7 +128,7 @@ def _bias_variance_figure(mine: _BvCurves | None, reference: _BvCurves, why: str
     right.plot(d, shown.val_mse, "^--", color=colour, label="validation MSE (measured)")
     right.plot(d, shown.train_mse, "v:", color=colour, label="training MSE (measured)")
     right.axvline(degree, color=plots.MUTED, linewidth=1)
-    right.set(xlabel="degree", ylabel="mean squared error", yscale="log", ylim=(3e-3, 30))
+    right.set(xlabel="degree", ylabel="mean squared error", yscale="log", ylim=(1e-4, 30))
     right.set_title(f"lowest validation error at degree {DEGREES[int(np.argmin(shown.val_mse))]}")
     right.legend(loc="upper center", fontsize=7, ncol=2)
     if why:

@@ -312,13 +312,14 @@ def _early_stopping_figure(early_stopping: Callable, patience: int):
     left.legend(loc="lower right", fontsize=8)
     epochs = np.arange(len(run.val_costs)) * REG_EVERY
     right.plot(epochs, run.train_costs, color=plots.MUTED, linewidth=1, label="training")
-    right.plot(epochs, run.val_costs, color="#343a40", linewidth=1.4, label="validation")
+    right.plot(epochs, run.val_costs, color="#343a40", linewidth=1.4,
+               label=f"validation (trained to the end: {accuracy(run.parameters, *overfitting_data()[2:]):.0%})")
     right.axvspan(stop_ref * REG_EVERY, epochs[-1], color=plots.REFERENCE, alpha=0.08)
     right.axvline(best_ref * REG_EVERY, color=plots.REFERENCE, linewidth=5, alpha=0.3)
     right.axvline(best * REG_EVERY, color=colour, linewidth=1.6, label=f"best: epoch {best * REG_EVERY}")
     right.axvline(stop * REG_EVERY, color=colour, linewidth=1.6, linestyle="--", label=f"stop: epoch {stop * REG_EVERY}")
     right.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
-    right.set_title(f"patience {patience} checks = {patience * REG_EVERY} epochs; final: {_scores(run.parameters)}")
+    right.set_title(f"patience {patience} checks ({patience * REG_EVERY} epochs)")
     right.legend(loc="lower left", fontsize=8)
     if why:
         plots.note(right, core.reference_only(why))
