@@ -250,7 +250,8 @@ widgets.split_picture(train_val_test_split)
 # spread has mean 0 over $D$ by the definition of $\bar f$; and the bias is a fixed number. What remains is
 #
 # $$\mathbb{E}\bigl[(y - \hat f_D(x))^2\bigr] = \underbrace{\bigl(\bar f(x) - f(x)\bigr)^2}_{\text{bias}^2}
-# + \underbrace{\mathbb{E}_D\bigl[(\hat f_D(x) - \bar f(x))^2\bigr]}_{\text{variance}} + \underbrace{\sigma^2}_{\text{noise}} .$$
+# + \underbrace{\mathbb{E}_D\bigl[(\hat f_D(x) - \bar f(x))^2\bigr]}_{\text{variance}}
+# + \underbrace{\sigma^2}_{\text{noise}} .$$
 #
 # Averaged over the inputs $x$, this is the expected test error. The notes' figure of the trade-off labels the
 # total as "the sum of bias² and variance"; the total error on new data also holds the noise $\sigma^2$, a floor

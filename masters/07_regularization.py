@@ -172,7 +172,8 @@ widgets.l2_explorer(l2_cost, l2_gradient, lambd=0.3)
 # ### Exercises 3 and 4 — `l1_cost` and `l1_gradient`
 #
 # `l1_cost` returns $\frac{\lambda}{m} \sum_l \sum \lvert W^{[l]} \rvert$ over the weights only, as a float;
-# `l1_gradient` returns $\frac{\lambda}{m} \operatorname{sign}(W)$ for one weight matrix, with $\operatorname{sign}(0) = 0$.
+# `l1_gradient` returns $\frac{\lambda}{m} \operatorname{sign}(W)$ for one weight matrix, with
+# $\operatorname{sign}(0) = 0$.
 
 # %% solution id="l1_cost"
 def l1_cost(parameters, lambd, m):

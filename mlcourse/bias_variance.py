@@ -51,11 +51,11 @@ def _features_cases(rng):
         Case((np.array([0.5, -1.0, 2.0, 0.0]), 3), {}, "4 points, degree 3, one x exactly 0",
              hint="x⁰ is 1 even where x = 0; row k holds x**k, so Φ has degree + 1 = 4 rows and m = 4 columns"),
         Case((np.array([-2.0, 0.5, 3.0, 1.0, -1.0]), 0), {}, "degree 0: a constant model",
-             hint="degree 0 has one feature, the constant 1: Φ is a (1, m) row of ones"),
+             hint="degree 0 has one feature, the constant 1: Φ is a (1, m) row of ones", edge=True),
         Case((np.array([0.3, -0.7, 1.2, 2.0, -1.5]), 1), {}, "degree 1: a straight line",
              hint="two rows, the ones and x itself; five columns, one per example"),
-        Case((np.array([1.5]), 4), {}, "a single point (m = 1)", hint="Φ is (5, 1): one column"),
-        Case((np.array([10.0, -20.0, 30.0]), 5), {}, "large inputs, degree 5", hint="30⁵ = 24 300 000"),
+        Case((np.array([1.5]), 4), {}, "a single point (m = 1)", hint="Φ is (5, 1): one column", edge=True),
+        Case((np.array([10.0, -20.0, 30.0]), 5), {}, "large inputs, degree 5", hint="30⁵ = 24 300 000", edge=True),
     ]
     for k in range(3):
         x = np.round(rng.uniform(-2, 2, size=int(rng.integers(1, 9))), 3)
@@ -103,13 +103,14 @@ def _fit_cases(rng):
         Case((X8, Y8, 0), {}, "degree 0: the best constant",
              hint="with one feature, the constant 1, least squares gives the mean of y"),
         Case((X8[:3], Y8[:3], 2), {}, "three points, degree 2: the curve passes through all of them",
-             hint="as many coefficients as points: the residuals are zero"),
+             hint="as many coefficients as points: the residuals are zero", edge=True),
         Case((X8, Y8, 2), {"l2": 1e6}, "a huge penalty, l2 = 10⁶",
              hint="every w_k with k ≥ 1 is squeezed towards 0, and w₀ goes towards the mean of y: the constant "
-                  "is not penalised"),
+                  "is not penalised", edge=True),
         Case((X8[:4], Y8[:4], 6), {"l2": 0.1}, "more coefficients (7) than points (4), l2 = 0.1",
-             hint="without a penalty this has no unique answer; with l2 > 0, Φ Φᵀ + l2·D is invertible"),
-        Case((X8, np.zeros(8), 4), {"l2": 0.3}, "y all zeros", hint="the best fit of zeros is w = 0"),
+             hint="without a penalty this has no unique answer; with l2 > 0, Φ Φᵀ + l2·D is invertible",
+             edge=True),
+        Case((X8, np.zeros(8), 4), {"l2": 0.3}, "y all zeros", hint="the best fit of zeros is w = 0", edge=True),
         Case((np.array([0.0, 1.0, 2.0, 3.0, 4.0]), np.array([1.0, 3.0, 5.0, 7.0, 9.0]), 1), {},
              "points on the line y = 1 + 2x", hint="the fit recovers w = [1, 2]: w[0] is the intercept"),
     ]
@@ -167,12 +168,12 @@ def _predict_cases(rng):
         Case((np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, -1.0, 2.0])), {}, "w = [1, 2, 3]: 1 + 2x + 3x²",
              hint="ŷ = w[0] + w[1]·x + w[2]·x²: 1 at x = 0, 6 at x = 1"),
         Case((np.array([2.5]), np.array([-1.0, 0.0, 4.0])), {}, "degree 0: a constant",
-             hint="with one coefficient every prediction is w[0]"),
+             hint="with one coefficient every prediction is w[0]", edge=True),
         Case((np.array([0.0, 0.0, 0.0, 1.0]), np.array([-2.0, -1.0, 0.5, 2.0])), {}, "w = [0, 0, 0, 1]: x³",
              hint="w[3] multiplies x³; the order of w is x⁰, x¹, x², x³"),
         Case((np.array([1.0, -1.0]), np.array([3.0])), {}, "a single point (m = 1)",
-             hint="the result is still a 1-D array, of shape (1,)"),
-        Case((np.array([0.5, -0.25, 0.125]), np.array([100.0, -200.0])), {}, "large inputs"),
+             hint="the result is still a 1-D array, of shape (1,)", edge=True),
+        Case((np.array([0.5, -0.25, 0.125]), np.array([100.0, -200.0])), {}, "large inputs", edge=True),
     ]
     for k in range(3):
         w = np.round(rng.normal(size=int(rng.integers(1, 7))), 3)
@@ -209,12 +210,12 @@ def _rmse_cases(rng):
         Case((np.array([2.0, 4.0, 6.0, 8.0]), np.array([1.0, 5.0, 6.0, 10.0])), {}, "errors 1, −1, 0, −2",
              hint="the squared errors are 1, 1, 0, 4, their mean 1.5, its root 1.2247"),
         Case((np.array([0.5, -1.0, 2.0]), np.array([0.5, -1.0, 2.0])), {}, "a perfect prediction",
-             hint="no error at all: the RMSE is 0"),
+             hint="no error at all: the RMSE is 0", edge=True),
         Case((np.array([3.0]), np.array([-1.0])), {}, "a single point",
-             hint="with one point the RMSE is the absolute error |ŷ − y|"),
+             hint="with one point the RMSE is the absolute error |ŷ − y|", edge=True),
         Case((np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[2.0, 2.0, 1.0, 4.0]])), {}, "(1, m) rows",
              hint="average over every entry: np.mean works on any shape"),
-        Case((np.array([1e6, -1e6]), np.array([1e6 + 3.0, -1e6 - 4.0])), {}, "large values, small errors"),
+        Case((np.array([1e6, -1e6]), np.array([1e6 + 3.0, -1e6 - 4.0])), {}, "large values, small errors", edge=True),
     ]
     for k in range(3):
         m = int(rng.integers(1, 12))
@@ -255,14 +256,15 @@ def _split_cases(rng):
              hint="p = rng.permutation(10); train p[:6], validation p[6:8], test p[8:]"),
         Case((100, (0.29, 0.3), np.random.default_rng(1)), {}, "100 examples, f_train = 0.29, rng = default_rng(1)",
              hint="in floating point 0.29 · 100 = 28.999999999999996, whose floor is 28: use math.floor of the "
-                  "product, not round()"),
+                  "product, not round()", edge=True),
         Case((10, (0.7, 0.3), np.random.default_rng(2)), {}, "70 % / 30 %: the test set is empty, rng = default_rng(2)",
-             hint="0.7·10 and 0.3·10 floor to 7 and 3, which leaves nothing for the test set: an empty array"),
+             hint="0.7·10 and 0.3·10 floor to 7 and 3, which leaves nothing for the test set: an empty array",
+             edge=True),
         Case((7, (0.5, 0.0), np.random.default_rng(3)), {},
              "no validation set (f_val = 0), m = 7, rng = default_rng(3)",
-             hint="⌊0.5·7⌋ = 3 for training, none for validation, the other 4 for test"),
+             hint="⌊0.5·7⌋ = 3 for training, none for validation, the other 4 for test", edge=True),
         Case((1, (0.5, 0.25), np.random.default_rng(4)), {}, "a single example, rng = default_rng(4)",
-             hint="⌊0.5⌋ = ⌊0.25⌋ = 0: the one example goes to the test set"),
+             hint="⌊0.5⌋ = ⌊0.25⌋ = 0: the one example goes to the test set", edge=True),
         Case((9, (0.67, 0.2), np.random.default_rng(5)), {}, "9 examples, f_train = 0.67, rng = default_rng(5)",
              hint="0.67·9 = 6.03 floors to 6, 0.2·9 = 1.8 floors to 1 (round would give 2)"),
     ]
@@ -320,7 +322,7 @@ def _folds_cases(rng):
         Case((10, 3, np.random.default_rng(1)), {}, "10 examples, 3 folds of 4, 3 and 3, rng = default_rng(1)",
              hint="np.array_split makes the first folds one longer when k does not divide m"),
         Case((5, 5, np.random.default_rng(2)), {}, "leave-one-out: k = m = 5, rng = default_rng(2)",
-             hint="each fold holds one example; training uses the other four"),
+             hint="each fold holds one example; training uses the other four", edge=True),
         Case((7, 2, np.random.default_rng(3)), {}, "two folds, m = 7, rng = default_rng(3)",
              hint="folds of 4 and 3: the first pair trains on the second fold and validates on the first"),
         Case((12, 4, np.random.default_rng(4)), {}, "12 examples, 4 folds, rng = default_rng(4)",
@@ -384,7 +386,7 @@ def _cv_cases(rng):
              hint="for each of the 4 pairs from k_fold_indices(8, 4, rng): fit on the training points, predict the "
                   "validation points, take their mean squared error; return the mean of the 4 errors"),
         Case((X8, Y8, 0, 8, np.random.default_rng(1)), {}, "leave-one-out with a constant model, rng = default_rng(1)",
-             hint="k = m: every fold holds one point"),
+             hint="k = m: every fold holds one point", edge=True),
         Case((x12, y12, 3, 5, np.random.default_rng(2)), {},
              "12 points, degree 3, 5 folds of unequal size, rng = default_rng(2)",
              hint="folds of 3, 3, 2, 2, 2: average the 5 fold errors with equal weight, not the 12 squared errors"),
@@ -392,7 +394,7 @@ def _cv_cases(rng):
              hint="each half validates the other"),
         Case((np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0]), np.array([1.0, 3.0, 5.0, 7.0, 9.0, 11.0]), 1, 3,
               np.random.default_rng(4)), {}, "points on a line, fitted by a line, rng = default_rng(4)",
-             hint="every fold's line is exact, so the validation error is 0 (up to round-off)"),
+             hint="every fold's line is exact, so the validation error is 0 (up to round-off)", edge=True),
     ]
     for k in range(3):
         m = int(rng.integers(10, 21))
@@ -454,9 +456,9 @@ def _bv_cases(rng):
              hint="mean predictions [2, 2]: bias² = mean([1, 1]) = 1; at the first point the predictions 1 and 3 "
                   "vary by 1 (population variance), at the second by 0, so variance = 0.5"),
         Case((np.array([[0.5, -1.0, 2.0]]), np.array([0.0, -1.0, 1.0])), {}, "a single dataset",
-             hint="one model has nothing to vary against: variance 0, and bias² is its mean squared error"),
+             hint="one model has nothing to vary against: variance 0, and bias² is its mean squared error", edge=True),
         Case((np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]), np.array([1.0, 2.0, 3.0])), {},
-             "every model is exact", hint="no bias and no variance"),
+             "every model is exact", hint="no bias and no variance", edge=True),
         Case((np.array([[1.0, 2.0], [3.0, 4.0], [2.0, 0.0]]), np.array([2.0, 2.0])), {},
              "mean prediction equals f: pure variance",
              hint="the average model is right (bias² = 0) although each one is off; divide by n_datasets "

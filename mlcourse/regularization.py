@@ -65,12 +65,12 @@ def _cost_cases(rng, l1: bool):
              hint=f"{what} over W1 is {one}; the biases b1 = [4, −5] do not count"),
         Case((THREE_LAYERS, 0.1, 5), {}, "three layers, λ = 0.1, m = 5",
              hint="add up the penalty of every weight matrix W1, W2, W3, and only those"),
-        Case((ONE_LAYER, 0.0, 3), {}, "λ = 0: no penalty", hint="with λ = 0 the penalty is 0"),
+        Case((ONE_LAYER, 0.0, 3), {}, "λ = 0: no penalty", hint="with λ = 0 the penalty is 0", edge=True),
         Case(({"W1": np.zeros((2, 2)), "b1": np.ones((2, 1))}, 0.7, 4), {}, "all weights zero",
-             hint="zero weights cost nothing, whatever the biases are"),
-        Case((ONE_LAYER, 2.0, 1), {}, "a single example, m = 1"),
+             hint="zero weights cost nothing, whatever the biases are", edge=True),
+        Case((ONE_LAYER, 2.0, 1), {}, "a single example, m = 1", edge=True),
         Case(({"W1": np.array([[300.0, -400.0]]), "b1": np.array([[0.0]]), "W2": np.array([[1e3]]),
-               "b2": np.array([[1.0]])}, 0.01, 1000), {}, "large weights"),
+               "b2": np.array([[1.0]])}, 0.01, 1000), {}, "large weights", edge=True),
     ]
     for k in range(3):
         cases.append(Case((_network(rng, _random_sizes(rng)), float(np.round(rng.uniform(0.01, 2.0), 3)),
@@ -113,7 +113,8 @@ EXERCISES.append(Exercise(
             lambda p, lambd, m: _penalty_variant(p, lambd, m, l1=True, biases=True),
         "You sum the weights themselves, so negative ones cancel positive ones; sum their absolute values, "
         "np.sum(np.abs(W)).": lambda p, lambd, m: _penalty_variant(p, lambd, m, signed=True),
-        "You left out the 1/m: the L1 cost is (λ/m) Σ|W|.": lambda p, lambd, m: _penalty_variant(p, lambd, 1, l1=True),
+        "You left out the 1/m: the L1 cost is (λ/m) Σ|W|.":
+            lambda p, lambd, m: _penalty_variant(p, lambd, 1, l1=True),
         "You squared the weights, which is the L2 penalty; L1 sums their absolute values.":
             lambda p, lambd, m: _penalty_variant(p, lambd, m),
     },
@@ -141,10 +142,10 @@ def _gradient_cases(rng, l1: bool):
              "(λ/m)·W = 0.2·W, shaped like W"),
         Case((np.array([[-0.5], [2.0], [0.0], [1e-8]]), 1.0, 2), {}, "a column with tiny and zero weights",
              hint="sign(1e-8) = 1: even the tiniest weight feels the full pull of L1; sign(0) = 0" if l1 else
-             "small weights get small gradients: L2's pull fades near zero"),
-        Case((W, 0.0, 3), {}, "λ = 0", hint="no penalty, no gradient: zeros shaped like W"),
-        Case((np.array([[250.0, -1e4, 3.0]]), 0.05, 10), {}, "large weights, a (1, 3) row"),
-        Case((W.T.copy(), 0.3, 1), {}, "m = 1, W of shape (3, 2)"),
+             "small weights get small gradients: L2's pull fades near zero", edge=True),
+        Case((W, 0.0, 3), {}, "λ = 0", hint="no penalty, no gradient: zeros shaped like W", edge=True),
+        Case((np.array([[250.0, -1e4, 3.0]]), 0.05, 10), {}, "large weights, a (1, 3) row", edge=True),
+        Case((W.T.copy(), 0.3, 1), {}, "m = 1, W of shape (3, 2)", edge=True),
     ]
     for k in range(3):
         shape = (int(rng.integers(1, 5)), int(rng.integers(1, 5)))
@@ -160,7 +161,8 @@ EXERCISES.append(Exercise(
     {
         "Your gradient is half the right one: the derivative of (λ/2m) W² is (λ/m) W; the 2 of the square "
         "cancels the 1/2.": lambda W, lambd, m: lambd / (2 * m) * np.asarray(W, float),
-        "You left out the 1/m: the gradient of (λ/2m)‖W‖² is (λ/m) W.": lambda W, lambd, m: lambd * np.asarray(W, float),
+        "You left out the 1/m: the gradient of (λ/2m)‖W‖² is (λ/m) W.":
+            lambda W, lambd, m: lambd * np.asarray(W, float),
         "Your gradient is twice the right one: the 2 of the square cancels the 1/2 of the cost, leaving (λ/m) W.":
             lambda W, lambd, m: 2 * lambd / m * np.asarray(W, float),
         "You return L1's gradient (λ/m)·sign(W); L2's is (λ/m)·W, proportional to the weight itself.":
@@ -188,7 +190,8 @@ EXERCISES.append(Exercise(
 
 
 def weight_update(w, grad, lr: float, lambd: float = 0.0, penalty: str | None = None):
-    """w − lr·grad (penalty None), w − lr·(grad + λ·w) ("l2"), w − lr·(grad + λ·sign(w)) ("l1"): the notes' form,
+    """w − lr·grad (penalty None), w − lr·(grad + λ·w) ("l2"), w − lr·(grad + λ·sign(w)) ("l1"): the notes'
+    form,
     λ without 1/m. Works entry by entry on numbers and arrays."""
     w, grad = np.asarray(w, dtype=np.float64), np.asarray(grad, dtype=np.float64)
     if penalty is None:
@@ -214,11 +217,12 @@ def _update_cases(rng):
         Case((0.5, 0.1, 0.01), {"lambd": 0.1, "penalty": "l1"}, "the notes' example with L1",
              hint="0.5 − 0.01·(0.1 + 0.1·sign(0.5)) = 0.498"),
         Case((w, g, 0.1), {"lambd": 0.5, "penalty": "l1"}, "L1 on a (2, 3) array with a zero weight",
-             hint="sign(0) = 0: a weight at exactly 0 gets no L1 push, only its gradient (0 here)"),
+             hint="sign(0) = 0: a weight at exactly 0 gets no L1 push, only its gradient (0 here)", edge=True),
         Case((w, g, 0.1), {"lambd": 0.5, "penalty": "l2"}, "L2 on a (2, 3) array"),
         Case((w, g, 0.1), {}, "λ and penalty left out", hint="the defaults: λ = 0, no penalty"),
         Case((np.array([0.02, -0.02]), np.zeros(2), 1.0), {"lambd": 0.05, "penalty": "l1"},
-             "L1 overshoots small weights", hint="0.02 − 1·0.05 = −0.03: the plain L1 step can jump past zero"),
+             "L1 overshoots small weights", hint="0.02 − 1·0.05 = −0.03: the plain L1 step can jump past zero",
+             edge=True),
         Case((-0.4, 0.0, 0.5), {"lambd": 0.2, "penalty": "l2"}, "L2 on a negative weight with zero gradient",
              hint="−0.4 − 0.5·(0 + 0.2·(−0.4)) = −0.36: L2 shrinks towards zero from either side"),
     ]
@@ -288,11 +292,11 @@ def _dropout_forward_cases(rng):
         Case((A34, 0.5, np.random.default_rng(1)), {}, "keep_prob = 0.5, rng = default_rng(1)",
              hint="kept entries are doubled, dropped ones are 0"),
         Case((A34, 1.0, np.random.default_rng(2)), {}, "keep_prob = 1: nothing is dropped, rng = default_rng(2)",
-             hint="every draw of rng.random is below 1: the mask is all True and A_drop equals A"),
+             hint="every draw of rng.random is below 1: the mask is all True and A_drop equals A", edge=True),
         Case((np.array([[2.0], [-4.0], [6.0]]), 0.6, np.random.default_rng(3)), {},
-             "one example (m = 1), rng = default_rng(3)", hint="draw the mask with the shape of A, (3, 1)"),
+             "one example (m = 1), rng = default_rng(3)", hint="draw the mask with the shape of A, (3, 1)", edge=True),
         Case((np.zeros((2, 5)), 0.7, np.random.default_rng(4)), {}, "A all zeros, rng = default_rng(4)",
-             hint="still return the mask you drew: the backward pass needs it"),
+             hint="still return the mask you drew: the backward pass needs it", edge=True),
     ]
     for k in range(3):
         shape = (int(rng.integers(1, 6)), int(rng.integers(1, 8)))
@@ -343,9 +347,9 @@ def _dropout_backward_cases(rng):
         Case((dA, mask, 0.8), {}, "dA (3, 4), keep_prob = 0.8",
              hint="dA·mask / keep_prob: zero where the unit was dropped, divided by 0.8 where it was kept"),
         Case((dA, np.ones((3, 4), dtype=bool), 1.0), {}, "keep_prob = 1, everything kept",
-             hint="nothing was dropped or scaled: the gradient passes unchanged"),
+             hint="nothing was dropped or scaled: the gradient passes unchanged", edge=True),
         Case((dA, ~mask, 0.5), {}, "keep_prob = 0.5, another mask"),
-        Case((np.array([[3.0], [-2.0]]), np.array([[False], [True]]), 0.25), {}, "one example (m = 1)"),
+        Case((np.array([[3.0], [-2.0]]), np.array([[False], [True]]), 0.25), {}, "one example (m = 1)", edge=True),
         Case((dA, mask.astype(float), 0.8), {}, "the mask as 0.0 / 1.0 floats",
              hint="a float mask works the same way as a boolean one"),
     ]
@@ -407,10 +411,11 @@ def _stopping_cases(rng):
         Case(([0.6, 0.7, 0.5, 0.8, 0.9], 1), {}, "patience 1", hint="stop at the first epoch that does not improve"),
         Case((np.array([1.0, 0.9, 0.95, 0.97, 0.85, 0.9, 0.91, 0.92]), 3), {}, "an improvement resets the count",
              hint="epoch 4 improves on epoch 1 just in time; then epochs 5, 6, 7 make the stop"),
-        Case(([0.3], 5), {}, "a single epoch", hint="(0, 0)"),
-        Case(([0.5, 0.6, 0.7], 10), {}, "patience longer than the run", hint="never stopped: the last epoch, 2"),
+        Case(([0.3], 5), {}, "a single epoch", hint="(0, 0)", edge=True),
+        Case(([0.5, 0.6, 0.7], 10), {}, "patience longer than the run", hint="never stopped: the last epoch, 2",
+             edge=True),
         Case(([0.4, 0.3, 0.3, 0.2, 0.6, 0.2, 0.7], 3), {}, "the lowest loss twice",
-             hint="epoch 5 ties epoch 3's 0.2: the first epoch with the lowest loss, 3, is the best"),
+             hint="epoch 5 ties epoch 3's 0.2: the first epoch with the lowest loss, 3, is the best", edge=True),
     ]
     for k in range(3):
         n = int(rng.integers(5, 31))
@@ -448,7 +453,8 @@ EXERCISES.append(Exercise(
         "You stop one epoch late: training stops at the epoch that makes `patience` epochs without "
         "improvement (wait >= patience).": lambda losses, patience: _stopping_variant(losses, patience, late=True),
         "Your best epoch is the lowest loss of the whole list; training never saw the epochs after the stop, "
-        "so look only up to stop_epoch.": lambda losses, patience: _stopping_variant(losses, patience, global_best=True),
+        "so look only up to stop_epoch.":
+            lambda losses, patience: _stopping_variant(losses, patience, global_best=True),
         "Your epochs count from 1; they are 0-based positions in val_losses.":
             lambda losses, patience: _stopping_variant(losses, patience, one_based=True),
         "When training never stops early you return len(val_losses); the last epoch is len(val_losses) − 1.":

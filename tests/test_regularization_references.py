@@ -59,7 +59,7 @@ def test_weight_update_reproduces_the_notes_worked_example():
 
 
 def test_the_l2_step_is_a_gradient_step_on_the_penalised_loss():
-    """w − lr·(grad + λw) = w − lr·∇(L + (λ/2)‖w‖²) with ∇L = grad, by finite differences of the penalty."""
+    """w − lr·(grad + λw) = w − lr·∇(L + (λ/2)‖w‖²) with ∇L = grad; the penalty's gradient numerically."""
     w, grad, lambd = RNG.normal(size=(3, 2)), RNG.normal(size=(3, 2)), 0.4
     penalty_gradient = numerical_gradient(lambda v: lambd / 2 * float(np.sum(v**2)), w.copy())
     np.testing.assert_allclose(reg.weight_update(w, grad, 0.1, lambd, "l2"), w - 0.1 * (grad + penalty_gradient),

@@ -18,7 +18,8 @@ from conftest import BROKEN, not_implemented
 SAID = {"not implemented": ["not implemented yet"],
         "nan": ["has shape ()", "returned nan", "should return the pair", "is float", "returned float",
                 "not three index arrays", "not a list of"],
-        "wrong shape": ["has shape (7, 3)", "should return the pair", "not one of", "not whole numbers", "not a list of",
+        "wrong shape": ["has shape (7, 3)", "should return the pair", "not one of", "not whole numbers",
+                        "not a list of",
                         "not three index arrays",
                         "not one number", "raised"],
         "TypeError": ["raised TypeError"]}

@@ -68,7 +68,8 @@ def _bv_curves(fit_polynomial, predict_polynomial, bias_variance_decomposition) 
     for degree in DEGREES:
         rows, train, val = [], [], []
         for (x, y), (x_val, y_val) in _bv_datasets():
-            w = core.array(fit_polynomial(x.copy(), y.copy(), degree), (degree + 1,), f"fit_polynomial (degree {degree})")
+            w = core.array(fit_polynomial(x.copy(), y.copy(), degree), (degree + 1,),
+                           f"fit_polynomial (degree {degree})")
             on = lambda points: core.array(predict_polynomial(w.copy(), points.copy()), points.shape,  # noqa: E731
                                            "predict_polynomial")
             rows.append(on(GRID))
@@ -88,7 +89,8 @@ def _bv_curves(fit_polynomial, predict_polynomial, bias_variance_decomposition) 
 def _bv_reference_curves() -> _BvCurves:
     if "reference" not in _CACHE:
         with np.errstate(all="ignore"):
-            _CACHE["reference"] = _bv_curves(ref.fit_polynomial, ref.predict_polynomial, ref.bias_variance_decomposition)
+            _CACHE["reference"] = _bv_curves(ref.fit_polynomial, ref.predict_polynomial,
+                                             ref.bias_variance_decomposition)
     return _CACHE["reference"]
 
 

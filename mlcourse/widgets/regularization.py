@@ -317,7 +317,8 @@ def _early_stopping_figure(early_stopping: Callable, patience: int):
     right.axvspan(stop_ref * REG_EVERY, epochs[-1], color=plots.REFERENCE, alpha=0.08)
     right.axvline(best_ref * REG_EVERY, color=plots.REFERENCE, linewidth=5, alpha=0.3)
     right.axvline(best * REG_EVERY, color=colour, linewidth=1.6, label=f"best: epoch {best * REG_EVERY}")
-    right.axvline(stop * REG_EVERY, color=colour, linewidth=1.6, linestyle="--", label=f"stop: epoch {stop * REG_EVERY}")
+    right.axvline(stop * REG_EVERY, color=colour, linewidth=1.6, linestyle="--",
+                  label=f"stop: epoch {stop * REG_EVERY}")
     right.set(xlabel="epoch", ylabel="cross-entropy", yscale="log")
     right.set_title(f"patience {patience} checks ({patience * REG_EVERY} epochs)")
     right.legend(loc="lower left", fontsize=8)
