@@ -167,7 +167,9 @@ widgets.l2_explorer(l2_cost, l2_gradient, lambd=0.3)
 # L2 and 10 under L1). L2's pull, $\frac{\lambda}{m} w$, fades as the weight shrinks, so small weights are left
 # almost alone and never quite reach zero. L1's pull has the same strength $\frac{\lambda}{m}$ however small the
 # weight, so a weight whose usefulness to the loss is weaker than that pull is driven all the way to zero: L1
-# produces *sparse* weights, and switches irrelevant inputs off altogether.
+# produces *sparse* weights, and switches irrelevant inputs off altogether. (The notes also say that "L2 is not
+# robust to outliers". That is true of the squared *error* used as a loss, where a few large errors dominate the
+# sum; as a penalty on the weights, L2 has nothing to do with outliers in the data.)
 #
 # ### Exercises 3 and 4 — `l1_cost` and `l1_gradient`
 #
@@ -286,7 +288,8 @@ widgets.weight_paths(weight_update, lambd=0.3)
 # Each unit is kept with probability `keep_prob` ($p$) and dropped with probability $1 - p$, the *dropout rate*.
 # (The two are easy to confuse, and the notes do so: they write "shut down neurons with probability $1 - p$, where
 # $p$ is the dropout rate", but then $p$ is the probability of *keeping* a unit. Keras's `Dropout(rate)` takes the
-# dropout rate; this course's `keep_prob` is the other one. `keep_prob = 1` means no dropout.)
+# dropout rate; this course's `keep_prob` is the other one. `keep_prob = 1` means no dropout. The notes' tip "a
+# good value in a hidden layer is between 0.5 and 0.8, where 1.0 means no dropout" is about `keep_prob` too.)
 #
 # ### Inverted dropout
 #
