@@ -109,7 +109,7 @@ def _fit_cases(rng):
                   "is not penalised", edge=True),
         Case((X8[:4], Y8[:4], 6), {"l2": 0.1}, "more coefficients (7) than points (4), l2 = 0.1",
              hint="without a penalty this has no unique answer; with l2 > 0, Φ Φᵀ + l2·D is invertible",
-             edge=True),
+             hint_for=("value", "shape", "nonfinite", "error"), edge=True),  # LinAlgError when l2 is left out
         Case((X8, np.zeros(8), 4), {"l2": 0.3}, "y all zeros", hint="the best fit of zeros is w = 0", edge=True),
         Case((np.array([0.0, 1.0, 2.0, 3.0, 4.0]), np.array([1.0, 3.0, 5.0, 7.0, 9.0]), 1), {},
              "points on the line y = 1 + 2x", hint="the fit recovers w = [1, 2]: w[0] is the intercept"),

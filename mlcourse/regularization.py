@@ -144,6 +144,8 @@ def _gradient_cases(rng, l1: bool):
              hint="sign(1e-8) = 1: even the tiniest weight feels the full pull of L1; sign(0) = 0" if l1 else
              "small weights get small gradients: L2's pull fades near zero", edge=True),
         Case((W, 0.0, 3), {}, "λ = 0", hint="no penalty, no gradient: zeros shaped like W", edge=True),
+        Case((W, 3.0, 3), {}, "λ = m = 3", hint="λ/m = 1: the gradient is sign(W) itself" if l1 else
+             "λ/m = 1: the gradient is W itself (a new array, not W)"),
         Case((np.array([[250.0, -1e4, 3.0]]), 0.05, 10), {}, "large weights, a (1, 3) row", edge=True),
         Case((W.T.copy(), 0.3, 1), {}, "m = 1, W of shape (3, 2)", edge=True),
     ]
