@@ -28,6 +28,7 @@ from .. import plots
 
 FAR = 1e6  # once a parameter passes this in size, a path counts as diverged and the explorers stop moving it
 FRAME_SECONDS = 1.0  # a long redraw shows a new frame at most this often
+FIRST_FRAME_SECONDS = 0.3  # and its first one this soon, so that a moved control answers at once
 _LIBRARY = (Path(__file__).resolve().parent.parent, Path(np.__file__).resolve().parent)  # mlcourse, numpy
 
 
@@ -219,18 +220,19 @@ def bounded(grad: Callable) -> Callable:
 
 class Frames:
     """What a long redraw uses to show itself while it works (given to draw when explore(..., live=True)):
-    show(fig) replaces the cell's image, due() says whether FRAME_SECONDS have passed since the last frame,
-    progress(done, total) moves the progress bar (if the explorer has one)."""
+    show(fig) replaces the cell's image, due() says whether it is time for a frame (FIRST_FRAME_SECONDS after
+    the control moved, then every FRAME_SECONDS), progress(done, total) moves the progress bar (if any)."""
 
     def __init__(self, show: Callable, bar=None):
         self._show, self.bar, self._shown = show, bar, time.perf_counter()
+        self._wait = min(FIRST_FRAME_SECONDS, FRAME_SECONDS)
 
     def show(self, fig) -> None:
         self._show(fig)
-        self._shown = time.perf_counter()
+        self._shown, self._wait = time.perf_counter(), FRAME_SECONDS
 
     def due(self) -> bool:
-        return time.perf_counter() - self._shown > FRAME_SECONDS
+        return time.perf_counter() - self._shown > self._wait
 
     def progress(self, done: int, total: int) -> None:
         if self.bar is not None:
