@@ -482,8 +482,9 @@ def diagnose(train_error, val_error, human_error=0.0, threshold=0.02):
 # %% tests exercise="bias_variance.diagnose" points=2
 
 # %% [markdown]
-# The map colours every pair (training error, validation error) by **your** `diagnose`; the blue lines are the
-# reference's borders, the black dots the notes' two examples. The vertical border is "training error = human level
+# On the left, the notes' table as a flow chart: first the bias, then the variance, and after each remedy the
+# question again. On the right, every pair (training error, validation error) coloured by **your** `diagnose`; the
+# blue lines are the reference's borders, the black dots the notes' two examples. The vertical border is "training error = human level
 # + threshold", the diagonal one "validation error = training error + threshold"; below the diagonal the gap is
 # small. Move the human-level error and see the notes' left example change its verdict: how bad a 5% training error
 # is depends on what is achievable.

@@ -133,13 +133,13 @@ def test_cross_validation_picks_the_degree_the_test_error_prefers():
 
 def test_the_diagnosis_map_counts_where_the_student_differs():
     fig = nb06._diagnosis_figure(bv.diagnose, 0.005, 0.02)
-    assert fig.axes[0].get_title() == "your diagnose"
+    assert fig.axes[1].get_title() == "your diagnose"
 
     def swapped(train_error, val_error, human_error=0.0, threshold=0.02):
         verdict = bv.diagnose(train_error, val_error, human_error, threshold)
         return {"high bias": "high variance", "high variance": "high bias"}.get(verdict, verdict)
 
-    assert "differs from the reference at" in nb06._diagnosis_figure(swapped, 0.005, 0.02).axes[0].get_title()
+    assert "differs from the reference at" in nb06._diagnosis_figure(swapped, 0.005, 0.02).axes[1].get_title()
     annotations = texts(nb06._diagnosis_figure(bv.diagnose, 0.005, 0.02))
     assert "5 % / 6 %: high bias" in annotations and "2 % / 7 %: high variance" in annotations
 

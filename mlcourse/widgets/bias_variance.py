@@ -382,7 +382,8 @@ def _diagnosis_figure(diagnose: Callable, human_error: float, threshold: float):
     names = list(VERDICT_COLOURS)
     from matplotlib.colors import ListedColormap
 
-    fig, ax = plots.figure(size=(8.5, 4.6))
+    fig, (chart, ax) = plots.figure(ncols=2, size=(12.5, 4.8))
+    _flow_chart(chart, human_error, threshold)
     ax.imshow(shown, origin="lower", extent=(0, 0.15, 0, 0.2), aspect="auto", interpolation="nearest",
               cmap=ListedColormap(list(VERDICT_COLOURS.values())), vmin=-0.5, vmax=3.5)
     ax.axvline(human_error + threshold, color=plots.REFERENCE, linewidth=4, alpha=0.35)
@@ -394,13 +395,37 @@ def _diagnosis_figure(diagnose: Callable, human_error: float, threshold: float):
                                      np.array([val]), human_error, threshold)[0]]
         ax.scatter([train], [val], color="#343a40", zorder=3)
         ax.annotate(f"{label}: {verdict}", (train, val), textcoords="offset points", xytext=(6, 4), fontsize=8)
-    for i, name in enumerate(names):
-        ax.bar(0, 0, color=VERDICT_COLOURS[name], edgecolor="#adb5bd", label=f"{name}: {REMEDIES[name]}")
+    for name in names:
+        ax.bar(0, 0, color=VERDICT_COLOURS[name], edgecolor="#adb5bd", label=name)
     ax.set(xlim=(0, 0.15), ylim=(0, 0.2), xlabel="training error", ylabel="validation error")
     wrong = 0 if mine is None else int(np.sum(mine != reference))
     ax.set_title("your diagnose" + (f": differs from the reference at {wrong} of {mine.size} points" if wrong else
                                     "" if mine is not None else ""))
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, title="verdict: what to try")
+    ax.legend(loc="upper right", fontsize=8)
     if why:
         plots.note(ax, core.reference_only(why))
     return fig
+
+
+def _flow_chart(ax, human_error: float, threshold: float) -> None:
+    """The notes' table as two questions in a row, with what to try after each answer."""
+    ax.axis("off")
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    ax.set_title(f"human level {human_error:.3g}, threshold {threshold:.3g}")
+    box = {"boxstyle": "round,pad=0.45", "facecolor": "white", "edgecolor": "#495057"}
+    questions = ((0.26, 0.8, f"avoidable bias:\ntraining − human\n> {threshold:.3g} ?"),
+                 (0.26, 0.43, f"gap:\nvalidation − training\n> {threshold:.3g} ?"))
+    answers = ((0.76, 0.8, "high bias", "bigger model, train longer,\nbetter features; then ask again"),
+               (0.76, 0.43, "high variance", "more data, regularization,\nearly stopping; then ask again"),
+               (0.26, 0.08, "good fit", "done: measure once on the test set"))
+    for x, y, text in questions:
+        ax.text(x, y, text, ha="center", va="center", fontsize=9, bbox=box)
+    for x, y, verdict, remedy in answers:
+        ax.text(x, y, f"{verdict}\n{remedy}", ha="center", va="center", fontsize=8.5,
+                bbox={**box, "facecolor": VERDICT_COLOURS[verdict]})
+    arrow = {"arrowstyle": "-|>", "color": "#495057", "linewidth": 1.2}
+    for (x0, y0), (x1, y1), label in (((0.42, 0.8), (0.53, 0.8), "yes"), ((0.42, 0.43), (0.53, 0.43), "yes"),
+                                      ((0.26, 0.66), (0.26, 0.57), "no"), ((0.26, 0.29), (0.26, 0.16), "no")):
+        ax.annotate("", (x1, y1), (x0, y0), arrowprops=arrow)
+        ax.text((x0 + x1) / 2 + (0.02 if x0 == x1 else 0), (y0 + y1) / 2 + (0.0 if x0 == x1 else 0.03), label,
+                fontsize=8, color="#495057", ha="left" if x0 == x1 else "center", va="center")
