@@ -146,10 +146,11 @@ def not_a_function(name: str, value) -> str:
 
 
 def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], Call | str], own_name: str,
-                seed: int, graded: bool = True) -> CheckResult:
+                seed: int, graded: bool = True, points: float | None = None) -> CheckResult:
     """Judge the student's function case by case; `call_for(case)` runs it (here or in a sandbox) and
     gives its Call, or a sentence saying why there is none (e.g. the sandbox process died). When
-    `graded` (the sandbox's hidden cases), the result's share of the points follows the policy in force."""
+    `graded` (the sandbox's hidden cases), the feedback says how the share of the points follows the
+    partial-credit policy in force: in points when the cell's `points` are given, else as a share."""
     ex = exercise(exercise_id)
     outcomes: list[CaseOutcome] = []
     for case in cases:
@@ -159,7 +160,10 @@ def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], 
         outcomes.append(outcome)
         if outcome.stop:
             break
-    return summarise(ex, cases, outcomes, seed, graded=graded)
+    result = summarise(ex, cases, outcomes, seed, graded=graded)
+    if graded and points is not None and not result.passed:
+        result.feedback = result.feedback.replace(credit_line(result), credit_line(result, points))
+    return result
 
 
 def _seed(seed: int | None) -> int:

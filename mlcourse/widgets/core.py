@@ -54,7 +54,7 @@ def quiet(caught: list | None = None):
                 caught.extend(warned)
 
 
-def failure(exc: BaseException, name: str | None = None, blame: str = "your function") -> str:
+def failure(exc: BaseException, name: str | None = None, blame: str = "your functions") -> str:
     """One sentence for an exception from the student's code. The culprit is the innermost function of the
     traceback outside mlcourse and numpy (the student's). With `name`, the function the widget called:
     "name is not implemented yet", "name needs helper, which is not implemented yet", "name raised T: …";
@@ -101,7 +101,7 @@ def call(name: str, fn: Callable, *args, shape: tuple | None = None, caught: lis
     if why:
         return None, why
     try:
-        one_array = shape is not None and all(isinstance(n, int) for n in shape)
+        one_array = shape is not None and all(isinstance(n, (int, np.integer)) for n in shape)
         value = np.asarray(value, dtype=np.float64) if one_array else numbers(value)
     except (TypeError, ValueError):
         return None, f"{name} returned {type(value).__name__}, not numbers"
