@@ -57,7 +57,8 @@ from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, POLICIES, POLICY_VAR
 from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
-TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers")
+TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "bias_variance",
+          "regularization")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # Set (to "1") in the environment of a kernel whose graded cells are scored again outside it (nbgrader
