@@ -428,6 +428,8 @@ EXERCISES.append(Exercise(
             lambda z: _elementwise(z, 1 - np.tanh(np.asarray(z, dtype=np.float64)) * 2),
         "You used the sigmoid's pattern tanh(z)(1 − tanh(z)); the derivative of tanh is 1 − tanh(z)².":
             lambda z: _elementwise(z, np.tanh(z) * (1 - np.tanh(z))),
+        "You squared the difference, (1 − tanh(z))²; square tanh first: 1 − tanh(z)².":
+            lambda z: _elementwise(z, (1 - np.tanh(z)) ** 2),
     },
 ))
 
@@ -509,6 +511,14 @@ def _one_hot_cases(rng):
     return cases
 
 
+def _one_hot_whole_rows(labels, n_classes):
+    """Y[labels] = 1 sets every column of each label's row."""
+    labels = np.asarray(labels)
+    Y = np.zeros((n_classes, labels.size))
+    Y[labels] = 1.0
+    return Y
+
+
 EXERCISES.append(Exercise(
     "neurons.one_hot", one_hot, _one_hot_cases,
     {
@@ -516,6 +526,8 @@ EXERCISES.append(Exercise(
         "transpose it to (n_classes, m).": lambda labels, n_classes: np.eye(n_classes)[labels],
         "You take the number of classes from the labels (max + 1); use n_classes, as a class may not occur.":
             lambda labels, n_classes: one_hot(labels, int(np.max(labels)) + 1),
+        "You set whole rows (Y[labels] = 1); set one entry per column, the label's row of that example: "
+        "Y[labels, np.arange(m)] = 1.": _one_hot_whole_rows,
     },
 ))
 
@@ -526,15 +538,21 @@ EXERCISES.append(Exercise(
 def standardize(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X_std, mean, std) for X (n_x, m): X_std = (X − mean)/std per feature (row); mean and std (n_x, 1).
 
-    std is the population standard deviation (divide by m); a constant feature (std = 0) maps to 0.
+    std is the population standard deviation (divide by m). A constant feature, one whose values are all
+    equal (max == min along the row), becomes a row of exact zeros in X_std; its mean and std are still
+    returned as np.mean and np.std give them. The test is max == min, not std == 0: the mean of several
+    0.1s is not exactly 0.1 in floating point, so such a row has a std of about 1e-17 and (X − mean)/std
+    would be ±1.
     """
     X = np.asarray(X, dtype=np.float64)
     mean = X.mean(axis=1, keepdims=True)
     std = X.std(axis=1, keepdims=True)
-    return (X - mean) / np.where(std > 0, std, 1.0), mean, std
+    constant = X.max(axis=1, keepdims=True) == X.min(axis=1, keepdims=True)
+    return np.where(constant, 0.0, (X - mean) / np.where(constant, 1.0, std)), mean, std
 
 
-# Constant features in the cases hold numbers whose mean is exact (e.g. 5.0), so their std is exactly 0.
+# The second case's constant feature holds numbers whose mean is exact (5.0), so its std is exactly 0; the
+# "0.1s" case's mean is not exact, so only a test of max == min finds that its feature is constant.
 STANDARDIZE_X = np.array([[1.0, 2.0, 3.0, 6.0], [150.0, 160.0, 180.0, 190.0]])
 
 
@@ -544,6 +562,8 @@ def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
              hint=f"one {per_row} per feature, i.e. per row (axis=1, keepdims=True)"),
         Case((np.array([[1.0, 2.0, 4.0], [5.0, 5.0, 5.0]]),), {}, "a constant feature",
              hint=f"the second row never changes: {constant}"),
+        Case((np.array([[0.1, 0.1, 0.1], [2.0, -1.0, 0.5], [0.7, 0.7, 0.7]]),), {}, "constant features of 0.1s and 0.7s",
+             hint=f"rows 1 and 3 never change: {constant}"),
         Case((np.array([[3.0], [-1.0], [0.5]]),), {}, "m = 1: every feature is constant"),
         Case((np.array([[-1.0, 4.0], [0.0, 10.0], [2.0, -2.0]]),), {}, "3 features, 2 examples"),
     ]
@@ -554,12 +574,17 @@ def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
     return cases
 
 
-def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard=True, power=1):
+def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard="max == min", power=1, brackets=True):
+    """standardize with one mistake switched on; guard is how a constant feature is found ("max == min",
+    "std > 0" or None for no guard)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ddof=1 with m = 1 warns about degrees of freedom
         mean = X.mean(axis=axis, keepdims=True)
         std = X.std(axis=axis, ddof=ddof, keepdims=True)
-        X_std = (X - mean) / (np.where(std > 0, std, 1.0) if guard else std) ** power
+        constant = (X.max(axis=axis, keepdims=True) == X.min(axis=axis, keepdims=True) if guard == "max == min"
+                    else std == 0 if guard == "std > 0" else np.zeros_like(std, dtype=bool))
+        scaled = (X - mean) / np.where(constant, 1.0, std) ** power if brackets else X - mean / np.where(constant, 1.0, std)
+        X_std = np.where(constant, 0.0, scaled) if guard == "max == min" else scaled
     if not keepdims:
         mean, std = mean.ravel(), std.ravel()
     return X_std, mean, std
@@ -568,7 +593,8 @@ def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard=True, power=
 EXERCISES.append(Exercise(
     "neurons.standardize", standardize,
     lambda rng: _scaling_cases(rng, "mean and one std",
-                               "its std is 0, so return std = 0 but set that row of X_std to 0 (avoid 0/0)"),
+                               "such a feature becomes a row of zeros in X_std. Find it with max == min along the "
+                               "row, not with std == 0: round-off can leave its std at about 1e-17 instead of 0"),
     {
         "You use the sample std (ddof=1, divide by m − 1); the course uses the population std (np.std's default).":
             lambda X: _standardize_variant(X, ddof=1),
@@ -577,9 +603,14 @@ EXERCISES.append(Exercise(
         "Your mean and std have shape (n_x,); keep them as (n_x, 1) columns with keepdims=True.":
             lambda X: _standardize_variant(X, keepdims=False),
         "A constant feature has std 0, so you divide 0 by 0 (nan); map that feature to 0 instead.":
-            lambda X: _standardize_variant(X, guard=False),
+            lambda X: _standardize_variant(X, guard=None),
         "You divide by the variance; divide by the standard deviation (its square root).":
             lambda X: _standardize_variant(X, power=2),
+        "You wrote X − mean / std (the notes' form), which divides only the mean; the subtraction needs brackets: "
+        "(X − mean) / std.": lambda X: _standardize_variant(X, brackets=False),
+        "You find constant features by std == 0 (or std > 0); round-off leaves a row of equal values such as "
+        "0.1s with a std of about 1e-17, which then scales to ±1. A feature is constant when its max equals its "
+        "min: test that.": lambda X: _standardize_variant(X, guard="std > 0"),
     },
 ))
 
@@ -592,12 +623,13 @@ def min_max_normalize(X: np.ndarray) -> np.ndarray:
     return (X - low) / np.where(spread > 0, spread, 1.0)
 
 
-def _min_max_variant(X, *, axis=1, by_max=False, guard=True):
+def _min_max_variant(X, *, axis=1, by_max=False, guard=True, brackets=True):
     low = X.min(axis=axis, keepdims=axis is not None)
     high = X.max(axis=axis, keepdims=axis is not None)
     spread = high if by_max else high - low
     with np.errstate(all="ignore"):
-        return (X - low) / (np.where(spread != 0, spread, 1.0) if guard else spread)
+        divisor = np.where(spread != 0, spread, 1.0) if guard else spread
+        return (X - low) / divisor if brackets else X - low / divisor
 
 
 EXERCISES.append(Exercise(
@@ -611,6 +643,8 @@ EXERCISES.append(Exercise(
             lambda X: _min_max_variant(X, axis=None),
         "A constant feature has max − min = 0, so you divide 0 by 0 (nan); map that feature to 0 instead.":
             lambda X: _min_max_variant(X, guard=False),
+        "You wrote X − min / (max − min) (the notes' form), which divides only the min; the subtraction needs "
+        "brackets: (X − min) / (max − min).": lambda X: _min_max_variant(X, brackets=False),
     },
 ))
 
@@ -693,6 +727,11 @@ def _bce_unclipped(a, y):
         return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
 
 
+def _bce_bracket_slip(a, y):
+    a = np.clip(a, CLIP, 1 - CLIP)
+    return float(np.mean(-y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+
 EXERCISES.append(Exercise(
     "neurons.binary_cross_entropy", binary_cross_entropy, _bce_cases,
     {
@@ -703,6 +742,8 @@ EXERCISES.append(Exercise(
         "The minus sign in front is missing, so your loss is negative.": lambda a, y: -binary_cross_entropy(a, y),
         "The (1 − y) log(1 − a) term is missing, so examples with y = 0 cost nothing.":
             lambda a, y: float(-np.mean(y * np.log(np.clip(a, CLIP, 1 - CLIP)))),
+        "Your minus sign covers only the first term (−y log a + (1 − y) log(1 − a)); put the whole sum in "
+        "brackets: −(y log a + (1 − y) log(1 − a)).": _bce_bracket_slip,
     },
     # a = 1 with y = 0 costs −log(1 − (1 − 1e-12)) ≈ 27.6310; clipping 1 − a at 1e-12 instead of a gives
     # −log(1e-12) ≈ 27.6311 (1 − 1e-12 is not exact in floats). Both are right, so allow rtol 1e-5.
@@ -753,6 +794,8 @@ EXERCISES.append(Exercise(
         "only.": lambda A, Y: categorical_cross_entropy(A, Y) / A.shape[0],
         "You do not clip A, so a probability of 0 gives log(0) = −inf (and 0·(−inf) = nan); use "
         "np.maximum(A, 1e-12) first.": _cce_unclipped,
+        "You divide by A.shape[0], the number of classes; m is the number of examples, A.shape[1] (examples are "
+        "columns).": lambda A, Y: categorical_cross_entropy(A, Y) * A.shape[1] / A.shape[0],
     },
 ))
 
