@@ -506,7 +506,8 @@ def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
 
     dZ[L] = AL − Y is dAL = −(Y/AL − (1 − Y)/(1 − AL)) taken back through the sigmoid, σ'(Z[L]) = AL(1 − AL),
     with the fraction cancelled. The two agree to round-off while 0 < AL < 1; once AL rounds to exactly 1.0
-    (Z[L] above about 37) or 0.0, dAL divides 0 by 0 and only AL − Y, the exact gradient, stays finite.
+    (Z[L] above about 37; 0.0 needs Z[L] below about −745), dAL divides 0 by 0, and only AL − Y, the exact
+    gradient of the cost, stays finite.
     """
     L = len(caches)
     grads = {}
