@@ -294,8 +294,8 @@ def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
              hint=f"one {per_row} per feature, i.e. per row (axis=1, keepdims=True)"),
         Case((np.array([[1.0, 2.0, 4.0], [5.0, 5.0, 5.0]]),), {}, "a constant feature",
              hint=f"the second row never changes: {constant}"),
-        Case((np.array([[0.1, 0.1, 0.1], [2.0, -1.0, 0.5], [0.7, 0.7, 0.7]]),), {}, "constant features of 0.1s and 0.7s",
-             hint=f"rows 1 and 3 never change: {constant}"),
+        Case((np.array([[0.1, 0.1, 0.1], [2.0, -1.0, 0.5], [0.7, 0.7, 0.7]]),), {},
+             "constant features of 0.1s and 0.7s", hint=f"rows 1 and 3 never change: {constant}"),
         Case((np.array([[3.0], [-1.0], [0.5]]),), {}, "m = 1: every feature is constant"),
         Case((np.array([[-1.0, 4.0], [0.0, 10.0], [2.0, -2.0]]),), {}, "3 features, 2 examples"),
     ]
@@ -315,7 +315,8 @@ def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard="max == min"
         std = X.std(axis=axis, ddof=ddof, keepdims=True)
         constant = (X.max(axis=axis, keepdims=True) == X.min(axis=axis, keepdims=True) if guard == "max == min"
                     else std == 0 if guard == "std > 0" else np.zeros_like(std, dtype=bool))
-        scaled = (X - mean) / np.where(constant, 1.0, std) ** power if brackets else X - mean / np.where(constant, 1.0, std)
+        divisor = np.where(constant, 1.0, std)
+        scaled = (X - mean) / divisor**power if brackets else X - mean / divisor
         X_std = np.where(constant, 0.0, scaled) if guard == "max == min" else scaled
     if not keepdims:
         mean, std = mean.ravel(), std.ravel()

@@ -350,11 +350,11 @@ def test_softmax_cross_entropy_backward_takes_exact_zeros_and_ones():
 def test_the_split_off_parts_of_a_topic_are_watched_by_the_reference_spy():
     """_backprop_softmax.py and _neurons_activations.py hold references of their topics: the grader's spy must
     count a call into either file as a call into the topic's reference code."""
-    from mlcourse import _backprop_softmax, _neurons_activations, grader
+    from mlcourse import _backprop_softmax, _neurons_activations, grader, neurons
 
     for exercise_id, module in (("backprop.model_backward", _backprop_softmax),
                                 ("backprop.softmax_cross_entropy_backward", bp),
-                                ("neurons.mse", _neurons_activations), ("neurons.tanh", __import__("mlcourse.neurons").neurons)):
+                                ("neurons.mse", _neurons_activations), ("neurons.tanh", neurons)):
         assert module.__file__ in grader._reference_code_keys(grader.exercise(exercise_id)), (exercise_id, module)
     A, Y = softmax(np.array([[1.0, 2.0], [0.5, -1.0]])), np.eye(2)
     for cheat in (lambda A, Y: _backprop_softmax.softmax_cross_entropy_backward(A, Y),
