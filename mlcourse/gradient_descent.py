@@ -380,6 +380,14 @@ def _batches_two_permutations(X, Y, batch_size, rng):
     return [(X[:, s:s + batch_size], Y[:, s:s + batch_size]) for s in range(0, m, batch_size)]
 
 
+def _batches_of_rows(X, Y, batch_size, rng):
+    """The right shuffle, then X[k:k + batch_size]: slices of rows (features), not of columns (examples)."""
+    m = X.shape[1]
+    order = rng.permutation(m)
+    X, Y = X[:, order], Y[:, order]
+    return [(X[start:start + batch_size], Y[start:start + batch_size]) for start in range(0, m, batch_size)]
+
+
 def _batches_drop_last(X, Y, batch_size, rng):
     batches = random_mini_batches(X, Y, batch_size, rng)
     return batches if X.shape[1] % batch_size == 0 else batches[:-1]
@@ -392,6 +400,8 @@ EXERCISES.append(Exercise(
         "X and Y are shuffled with two different permutations, so examples lose their labels; draw one "
         "permutation and apply it to both.": _batches_two_permutations,
         "You drop the last, smaller batch; keep it so every example is used each epoch.": _batches_drop_last,
+        "You slice rows (X[k:k + batch_size]), which are features; examples are columns: X[:, k:k + batch_size].":
+            _batches_of_rows,
     },
 ))
 
