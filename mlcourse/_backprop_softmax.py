@@ -50,14 +50,14 @@ def _softmax_cross_entropy_cases(rng):
         Case((A35, _one_hot([0, 1, 2, 2, 0], 3)), {}, "3 classes, 5 examples",
              hint="one column per example, no 1/m: dW = (1/m) dZ A_prevᵀ averages over the examples later"),
         Case((_one_hot([2, 0, 1, 1], 3), _one_hot([2, 0, 1, 1], 3)), {}, "perfect predictions (A = Y)",
-             hint="every prediction is right and certain, so the gradient is 0 everywhere"),
+             hint="every prediction is right and certain, so the gradient is 0 everywhere", edge=True),
         Case((np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), _one_hot([1, 2], 3)), {},
              "certain and wrong: probabilities of exactly 0 and 1",
              hint="A − Y divides by nothing, so exact 0s and 1s are fine; going through ∂𝓛/∂A = −Y/A would divide "
-                  "by 0 here"),
+                  "by 0 here", edge=True),
         Case((np.array([[0.8, 0.3, 0.5], [0.2, 0.7, 0.5]]), _one_hot([0, 0, 1], 2)), {}, "two classes (C = 2)",
              hint="with C = 2 the first row is the sigmoid's a − y, and the second row is its negative"),
-        Case((np.array([[0.2], [0.5], [0.3]]), _one_hot([2], 3)), {}, "m = 1, 3 classes"),
+        Case((np.array([[0.2], [0.5], [0.3]]), _one_hot([2], 3)), {}, "m = 1, 3 classes", edge=True),
     ]
     for k in range(3):
         n_classes, m = int(rng.integers(2, 7)), int(rng.integers(1, 9))

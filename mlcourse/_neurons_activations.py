@@ -36,7 +36,7 @@ def _activation_cases(rng, large_hint: str = "") -> list[Case]:
         Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row"),
         Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {}, "a (3, 2) matrix"),
         Case((np.array([[-1000.0, -30.0], [30.0, 1000.0], [0.0, 2.0]]),), {}, "large magnitudes (3, 2)",
-             hint=large_hint),
+             hint=large_hint, hint_for=("warning", "nonfinite"), edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
@@ -96,14 +96,14 @@ def _leaky_cases(rng, derivative: bool = False) -> list[Case]:
     zero_hint = "at z = 0 exactly the value is alpha (the contract: alpha for z ≤ 0)" if derivative else ""
     cases = [
         Case((-2.0,), {}, "z = −2 (a plain number), default alpha", hint="a number in, a number out"),
-        Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint),
+        Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint, edge=True),
         Case((row,), {}, "a (1, 5) row, default alpha", hint="leave alpha = 0.01 as the default"),
         Case((row,), {"alpha": 0.1}, "alpha = 0.1 (the notes' slope)", hint="use the alpha you are given"),
         Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {"alpha": 0.2}, "a (3, 2) matrix, alpha = 0.2"),
         Case((np.array([[-4.0, 3.0, -1.0]]),), {"alpha": 1.5}, "alpha = 1.5 (larger than 1)",
              hint="alpha·z for z ≤ 0 and z otherwise; np.maximum(alpha*z, z) is the same thing only when "
                   "alpha < 1"),
-        Case((np.array([[-1000.0, 1000.0], [0.0, -30.0]]),), {"alpha": 0.05}, "large magnitudes (2, 2)"),
+        Case((np.array([[-1000.0, 1000.0], [0.0, -30.0]]),), {"alpha": 0.05}, "large magnitudes (2, 2)", edge=True),
     ]
     for k in range(3):
         alpha = float(np.round(rng.uniform(0.02, 0.3), 3))
@@ -174,10 +174,11 @@ def _softmax_cases(rng):
         Case((np.array([[1.0, 2.0, 3.0], [1.0, 0.0, -1.0]]),), {}, "2 classes, 3 examples",
              hint="each column (one example) sums to 1, not each row"),
         Case((np.array([[1000.0, -1000.0], [999.0, -998.0], [998.0, -1000.0]]),), {}, "large logits (3, 2)",
-             hint="np.exp(1000) overflows; subtract each column's max first (the result does not change)"),
+             hint="np.exp(1000) overflows; subtract each column's max first (the result does not change)",
+             hint_for=("nonfinite", "warning", "value"), edge=True),
         Case((np.array([[1000.0, 1.0], [999.0, 2.0], [990.0, 3.0]]),), {}, "columns on very different scales",
              hint="subtract each column's own max (axis=0, keepdims=True); the max of the whole Z makes "
-                  "e^(1 − 1000) underflow to 0 in the second column"),
+                  "e^(1 − 1000) underflow to 0 in the second column", edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng, 2, 5)) * 3,), {}, f"random #{k + 1}"))
@@ -252,11 +253,12 @@ def relu_derivative(z):
 
 def _relu_derivative_cases(rng):
     cases = [
-        Case((0.0,), {}, "z = 0 (a plain number)", hint="the course takes the slope at 0 to be 0: 1 only for z > 0"),
+        Case((0.0,), {}, "z = 0 (a plain number)", hint="the course takes the slope at 0 to be 0: 1 only for z > 0",
+             edge=True),
         Case((3.0,), {}, "z = 3 (a plain number)", hint="a number in, a number out"),
         Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row with a 0"),
         Case((np.array([[-3.0, 0.0], [0.0, -0.1], [4.0, 0.25]]),), {}, "a (3, 2) matrix with zeros"),
-        Case((np.array([[-1000.0, 1000.0, 1e-300]]),), {}, "large and tiny magnitudes"),
+        Case((np.array([[-1000.0, 1000.0, 1e-300]]),), {}, "large and tiny magnitudes", edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
