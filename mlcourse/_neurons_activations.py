@@ -97,7 +97,8 @@ def _leaky_cases(rng, derivative: bool = False) -> list[Case]:
     cases = [
         Case((-2.0,), {}, "z = −2 (a plain number), default alpha", hint="a number in, a number out"),
         Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint, edge=True),
-        Case((row,), {}, "a (1, 5) row, default alpha", hint="leave alpha = 0.01 as the default"),
+        Case((row,), {}, "a (1, 5) row, default alpha", hint="leave alpha = 0.01 as the default",
+             hint_for=("value", "error")),
         Case((row,), {"alpha": 0.1}, "alpha = 0.1 (the notes' slope)", hint="use the alpha you are given"),
         Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {"alpha": 0.2}, "a (3, 2) matrix, alpha = 0.2"),
         Case((np.array([[-4.0, 3.0, -1.0]]),), {"alpha": 1.5}, "alpha = 1.5 (larger than 1)",

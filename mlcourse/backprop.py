@@ -99,7 +99,8 @@ def _initialize_parameters_cases(rng):
         Case(([3, 2, 1],), {"method": "zeros", "rng": np.random.default_rng(4)}, "zeros [3, 2, 1]",
               hint="every W and every b is zero; b[l] has shape (n_l, 1)"),
         Case(([5, 4, 1],), {}, "method and rng left out",
-              hint="the defaults are method=\"he\" and rng=None, which means np.random.default_rng(0)"),
+              hint="the defaults are method=\"he\" and rng=None, which means np.random.default_rng(0)",
+              hint_for=("value", "shape", "error")),
         Case(([6, 3, 3, 2],), {"method": "he", "rng": np.random.default_rng(5)},
               "He, two hidden layers [6, 3, 3, 2], default_rng(5)",
               hint="draw W1, then W2, then W3, each with one call rng.standard_normal((n_l, n_{l−1}))"),
@@ -414,9 +415,9 @@ def _layer_cases(rng, backward: bool) -> list[Case]:
         if backward:
             A, cache = linear_activation_forward(A_prev, W, b, activation)
             dA = np.round(np.linspace(-1.5, 2.0, A.size).reshape(A.shape), 3)
-            cases.append(Case((dA, cache, activation), {}, name, hint=hint))
+            cases.append(Case((dA, cache, activation), {}, name, hint=hint, hint_for=("value", "shape", "nonfinite", "error")))
         else:
-            cases.append(Case((A_prev, W, b, activation), {}, name, hint=hint))
+            cases.append(Case((A_prev, W, b, activation), {}, name, hint=hint, hint_for=("value", "shape", "nonfinite", "error")))
     for k in range(3):
         n_prev, n, m = (int(v) for v in rng.integers(1, 6, size=3))
         activation = ("sigmoid", "relu", "tanh")[int(rng.integers(3))]
@@ -710,7 +711,7 @@ def _update_parameters_cases(rng):
     cases = [
         Case((NOTES_PARAMETERS, notes_grads, 0.1), {}, "the notes' network [2, 4, 3, 1], lr = 0.1",
               hint="grads also holds dA0, dA1, dA2, which are not used; update every W and every b, "
-                   "L = len(parameters) // 2"),
+                   "L = len(parameters) // 2", hint_for=("value", "shape", "error")),
         Case((one_layer, _gradients(X1, one_layer, np.array([[1.0, 0.0, 0.0, 1.0]])), 1.0), {},
               "one layer, lr = 1", hint="W1 − 1·dW1 and b1 − 1·db1"),
         Case((NOTES_PARAMETERS, notes_grads, 0.0), {}, "lr = 0", hint="a step of size 0 leaves every value as it is"),

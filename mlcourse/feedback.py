@@ -63,9 +63,9 @@ class CheckResult:
     feedback: str
     seed: int | None = None
     outcomes: list[CaseOutcome] = field(default_factory=list, repr=False)
-    credit: float | None = None  # share of the points earned under `policy`; None: score / max_score
-    policy: str = ""
-    credit_note: str = ""  # how the share was computed, e.g. "3 of 5 ordinary cases passed → ..."
+    credit: float | None = None  # share of the points earned under `policy`; None (made elsewhere): score / max_score
+    policy: str = ""  # the partial-credit policy the share follows
+    credit_note: str = ""  # how the share was computed, e.g. "3 of 5 ordinary cases passed → no points (...)"
 
     @property
     def share(self) -> float:
@@ -107,8 +107,8 @@ class CheckResult:
 def partial_credit_policy() -> str:
     """The policy in force: the one IsolatedGrades was configured with while it grades, else
     MLCOURSE_PARTIAL_CREDIT, else DEFAULT_POLICY."""
-    chosen = _chosen_policy[-1] if _chosen_policy else os.environ.get(POLICY_VARIABLE, "").strip()
-    return chosen if chosen else DEFAULT_POLICY
+    chosen = (_chosen_policy[-1] if _chosen_policy else "") or os.environ.get(POLICY_VARIABLE, "").strip()
+    return chosen if chosen in POLICIES else DEFAULT_POLICY
 
 
 @contextlib.contextmanager
@@ -125,11 +125,11 @@ def partial_credit(policy: str | None):
 
 def credit(cases: list[Case], outcomes: list[CaseOutcome], policy: str) -> tuple[float, str]:
     """(share of the points, how it was computed) for these outcomes; cases not run count as failed."""
-    passed = {id(o.case) for o in outcomes if o.passed}
+    passed = [o.passed for o in outcomes] + [False] * (len(cases) - len(outcomes))  # outcome k is case k's
     ordinary = [c for c in cases if not c.edge]
     edge = [c for c in cases if c.edge]
-    n_passed = sum(id(c) in passed for c in cases)
-    n_ordinary = sum(id(c) in passed for c in ordinary)
+    n_passed = sum(passed)
+    n_ordinary = sum(p for p, c in zip(passed, cases) if not c.edge)
     n_edge = n_passed - n_ordinary
     total = len(cases)
     if policy == "proportional":
@@ -185,18 +185,17 @@ def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed
     failures = [o for o in outcomes if not o.passed]
 
     def finish(passed: bool, score: float, lines: list[str], share: float | None = None, note: str = ""):
-        if graded and not passed:
-            if share is None:
-                share, note = credit(cases, outcomes, policy)
+        if share is None:
+            share, note = credit(cases, outcomes, policy)
+        if graded:  # the points matter: say how they were computed
             lines = lines + [f"Points: {note}."]
-        return CheckResult(ex.id, passed, score, total, "\n".join(lines), seed, outcomes,
-                           None if share is None else share, policy if graded else "", note)
+        return CheckResult(ex.id, passed, score, total, "\n".join(lines), seed, outcomes, share, policy, note)
 
     if sentence:  # nothing could run
         return finish(False, 0.0, [f"{ex.name}: not checked.", sentence], 0.0, "nothing could be run → no points")
     if not failures and len(outcomes) == len(cases):
         return CheckResult(ex.id, True, total, total, f"{ex.name}: all {len(cases)} cases passed.", seed, outcomes,
-                           1.0, policy if graded else "")
+                           1.0, policy, "all cases passed → full points")
 
     first = failures[0]
     if first is outcomes[0] and first.stop and "which is not implemented yet" in first.sentence:
@@ -211,7 +210,7 @@ def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed
     else:
         lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
     mistake = None if first.stop else fingerprint(ex, outcomes)
-    diagnosis = None if first.stop or mistake else diagnose(ex, outcomes)
+    diagnosis = None if first.stop else diagnose(ex, outcomes)  # also for the hint when a fingerprint wins
     headline = mistake or (diagnosis[1] if diagnosis else None)
     lines.append(headline or first.sentence)
     lines.append("")
