@@ -270,12 +270,16 @@ def _momentum_cases(rng):
 
 
 def _momentum_variant(parameters, grads, v, beta, lr, *, average=True, swap=False, step_with="new v",
-                      return_old_v=False):
+                      return_old_v=False, lr_inside=False):
     """One momentum step with one mistake switched on."""
     new_parameters, new_v = {}, {}
     for name, p in parameters.items():
         key = "d" + name
         g = grads[key]
+        if lr_inside:  # v = βv + lr·g, p = p − v
+            new_v[key] = beta * v[key] + lr * g
+            new_parameters[name] = p - new_v[key]
+            continue
         if not average:
             new_v[key] = beta * v[key] + g
         elif swap:
@@ -300,6 +304,9 @@ EXERCISES.append(Exercise(
             lambda *a: _momentum_variant(*a, step_with="old v"),
         "You return the old velocity; return the updated v alongside the new parameters.":
             lambda *a: _momentum_variant(*a, return_old_v=True),
+        "You put lr into the velocity (v = βv + lr·g, then p = p − v), another book's convention; this course's "
+        "velocity is an average of gradients, v = βv + (1 − β)·g, and the step is p = p − lr·v.":
+            lambda *a: _momentum_variant(*a, lr_inside=True),
     },
 ))
 
@@ -354,7 +361,8 @@ def _nesterov_variant(grad_f, w, v, beta, lr, *, look_ahead="w − lr·β·v", a
                       return_old_v=False):
     """One Nesterov step with one mistake switched on."""
     w, v = np.asarray(w, dtype=np.float64), np.asarray(v, dtype=np.float64)
-    points = {"w − lr·β·v": w - lr * beta * v, "w": w, "w + lr·β·v": w + lr * beta * v, "w − β·v": w - beta * v}
+    points = {"w − lr·β·v": w - lr * beta * v, "w": w, "w + lr·β·v": w + lr * beta * v, "w − β·v": w - beta * v,
+              "w − lr·v": w - lr * v}
     point = points[look_ahead]
     g = np.asarray(grad_f(point), dtype=np.float64)
     new_v = beta * v + ((1 - beta) * g if average else g)
@@ -375,6 +383,8 @@ EXERCISES.append(Exercise(
         "starts from w: w = w − lr·v.": lambda *a: _nesterov_variant(*a, step_from_look_ahead=True),
         "You left out the (1 − β) factor: v = βv + (1 − β)·∇f(w − lr·β·v).":
             lambda *a: _nesterov_variant(*a, average=False),
+        "Your look-ahead point is w − lr·v; momentum is about to carry w by lr·β·v (the old velocity, damped by "
+        "β), so the look-ahead is w − lr·β·v.": lambda *a: _nesterov_variant(*a, look_ahead="w − lr·v"),
         "You return the old velocity; return the updated v alongside the new w.":
             lambda *a: _nesterov_variant(*a, return_old_v=True),
     },
