@@ -83,12 +83,12 @@ NOTES_VALUES = np.array([0.81, 0.9, 0.96, 0.34])  # the notes' derivatives of fo
 
 
 def ewa(values: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
-    """(n,) array V_1 … V_n for values (n,): V_t = βV_{t−1} + (1 − β)s_t from V_0 = 0; corrected V_t/(1 − β^t)."""
+    """(n,) array V_1 … V_n for values (n,): V_t = βV_{t−1} + (1 − β)x_t from V_0 = 0; corrected V_t/(1 − β^t)."""
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     out = np.empty(values.size)
     average = 0.0
-    for t, s_t in enumerate(values, start=1):
-        average = beta * average + (1 - beta) * s_t
+    for t, x_t in enumerate(values, start=1):
+        average = beta * average + (1 - beta) * x_t
         out[t - 1] = average / (1 - beta**t) if bias_correction else average
     return out
 
@@ -108,7 +108,7 @@ def _ewa_cases(rng):
         Case((np.full(6, 3.0), 0.8), {"bias_correction": True}, "a constant sequence (corrected)",
              hint="the corrected average of a constant is that constant at every t"),
         Case((np.array([1.0, -2.0, 4.0, 0.5]), 0.0), {"bias_correction": True}, "β = 0",
-             hint="with β = 0 each V_t is s_t itself (and 1 − 0^t = 1)"),
+             hint="with β = 0 each V_t is x_t itself (and 1 − 0^t = 1)"),
         Case((np.zeros(5), 0.9), {"bias_correction": True}, "all zeros"),
         Case((noisy, 0.98), {"bias_correction": True}, "30 noisy values with β = 0.98 (corrected)"),
         Case((noisy, 0.98), {}, "30 noisy values with β = 0.98 (uncorrected)",
@@ -130,9 +130,9 @@ def _ewa_variant(values, beta, bias_correction=False, *, start_at_first=False, s
     out = np.empty(values.size)
     average = values[0] if start_at_first else 0.0
     with np.errstate(all="ignore"):
-        for i, s_t in enumerate(values):
+        for i, x_t in enumerate(values):
             t = i if t_from_zero else i + 1
-            average = weight_old * average + weight_new * s_t
+            average = weight_old * average + weight_new * x_t
             if bias_correction:
                 corrected = average / (1 - beta**t if power else 1 - beta)
                 out[i] = corrected
@@ -153,7 +153,7 @@ EXERCISES.append(Exercise(
             lambda values, beta, bias_correction=False: _ewa_variant(values, beta, bias_correction,
                                                                      start_at_first=True),
         "β and 1 − β are swapped: the old average gets the weight β, the new value 1 − β "
-        "(V_t = βV_{t−1} + (1 − β)s_t).":
+        "(V_t = βV_{t−1} + (1 − β)x_t).":
             lambda values, beta, bias_correction=False: _ewa_variant(values, beta, bias_correction, swap=True),
         "You count t from 0, so the first correction divides by 1 − β⁰ = 0; the first value has t = 1 "
         "(enumerate(values, start=1)).":
