@@ -17,8 +17,8 @@ Built from maintained tools, not by hand:
   process's memory, no new namespaces or mounts, no `bpf`, `perf_event_open`, `userfaultfd`, `io_uring`
   or kernel keyrings; in the sandbox signals only to itself.
 
-`python -m mlcourse.jail kernel -f <connection file>` is the jailed kernel's entry point
-(`JailedKernelManager` starts it); the sandbox calls `lock()` itself.
+`mlcourse.jail_kernel` starts nbgrader's kernel in a jail; the sandbox calls `restrict()` and `lock()`
+itself.
 """
 
 from __future__ import annotations
@@ -33,8 +33,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
-from jupyter_client.utils import run_sync
 
 NO_ISOLATION = "MLCOURSE_NO_ISOLATION"  # "1": run students' code without the jail (the instructor said so)
 JAIL_UID = 65534  # "nobody" inside the jail
@@ -136,6 +134,8 @@ def command(argv: list[str], env: dict[str, str] | None = None, binds: dict[str,
         jail += ["--proc", "/proc"]
     for host, inside in (binds or {}).items():
         jail += ["--bind", host, inside]
+    for cache in font_cache():  # read-only, in the writable MPLCONFIGDIR
+        jail += ["--ro-bind", str(cache), f"{HOME}/.matplotlib/{cache.name}"]
     for key, value in {**_base_env(), **(env or {})}.items():
         jail += ["--setenv", key, value]
     return jail + ["--chdir", HOME, "--"] + argv
@@ -185,103 +185,13 @@ def lock(signals_to_self_only: bool, all_threads: bool = False) -> None:
     rules.load()
 
 
-# ---------------------------------------------------------------------------------------------------
-# The notebook's kernel, jailed: nbgrader's Execute starts it through this kernel manager
-
-
-def _font_cache() -> list[Path]:
-    """matplotlib's font list, copied into each jail so that no kernel rebuilds it (seconds each)."""
+@functools.lru_cache(maxsize=1)
+def font_cache() -> tuple[Path, ...]:
+    """matplotlib's font list, shown in each jail so that no process there rebuilds it (seconds each)."""
     try:
         import matplotlib
         import matplotlib.font_manager  # noqa: F401 - builds the list once, here, if there is none
 
-        return sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    except Exception:  # noqa: BLE001 - without it the kernel only starts more slowly
-        return []
-
-
-class JailedKernelManager(KernelManager):
-    """Starts the kernel inside a jail (`command`) and talks to it over Unix sockets in a private folder
-    (the jail has no network). The kernel's working folder is a private copy of the folder nbgrader asks
-    for (that student's own submission); its environment holds no grading seed."""
-
-    _jail_dir: str | None = None
-
-    async def _async_pre_start_kernel(self, **kw):
-        self._jail_dir = tempfile.mkdtemp(prefix="mlcourse-kernel-")
-        run = os.path.join(self._jail_dir, "run")  # the sockets and the connection file, bound writable
-        os.makedirs(run)
-        self.transport, self.ip = "ipc", os.path.join(run, "kernel")
-        self.connection_file = os.path.join(run, "kernel.json")
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        work = os.path.join(self._jail_dir, "work")
-        _copy_folder(kw.get("cwd") or os.getcwd(), work)
-        for cache in _font_cache():
-            os.makedirs(os.path.join(work, ".matplotlib"), exist_ok=True)
-            shutil.copy(cache, os.path.join(work, ".matplotlib", cache.name))
-        passed = {k: v for k, v in (kw.get("env") or {}).items() if k in ("MPLBACKEND", "LANG", "TERM")}
-        argv = [sys.executable, "-m", "mlcourse.jail", "kernel", "-f", self.connection_file]
-        cmd = command(argv, env=passed, binds={self._jail_dir + "/run": self._jail_dir + "/run", work: HOME},
-                      proc=True, limits=KERNEL_LIMITS)
-        kw.update(env={"PATH": os.environ.get("PATH", os.defpath)}, cwd=self._jail_dir)
-        return await super()._async_launch_kernel(cmd, **kw)
-
-    async def _async_interrupt_kernel(self):
-        """A signal would reach bwrap, not the kernel: ask the kernel itself over its control channel."""
-        if self.has_kernel:
-            self._connect_control_socket()
-            self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
-
-    interrupt_kernel = run_sync(_async_interrupt_kernel)
-
-    def cleanup_resources(self, restart: bool = False) -> None:
-        super().cleanup_resources(restart)
-        if self._jail_dir and not restart:
-            shutil.rmtree(self._jail_dir, ignore_errors=True)
-            self._jail_dir = None
-
-
-def _copy_folder(source: str, target: str, limit: int = 256 * 1024 * 1024) -> None:
-    """Copy the regular files of `source` (not following links) into `target`, at most `limit` bytes."""
-    os.makedirs(target, exist_ok=True)
-    total = 0
-    for root, dirs, files in os.walk(source, followlinks=False):
-        rel = os.path.relpath(root, source)
-        for name in files:
-            path = os.path.join(root, name)
-            if os.path.islink(path) or not os.path.isfile(path):
-                continue
-            total += os.path.getsize(path)
-            if total > limit:
-                return
-            dest = os.path.join(target, rel, name)
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            shutil.copyfile(path, dest)
-
-
-def _kernel_main(argv: list[str]) -> int:
-    """Inside the jail: limits, then the kernel; the seccomp filter goes on just before the first cell."""
-    restrict(KERNEL_LIMITS)
-    import pyseccomp  # noqa: F401 - load libseccomp now, while a subprocess (ldconfig) may still start
-    from ipykernel.kernelapp import IPKernelApp
-
-    app = IPKernelApp.instance()
-    app.initialize(argv)
-    locked = []
-
-    def before_cell(*_):
-        if not locked:
-            lock(signals_to_self_only=False, all_threads=True)
-            locked.append(True)
-
-    app.shell.events.register("pre_run_cell", before_cell)
-    app.start()
-    return 0
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["kernel"]:
-        sys.exit(_kernel_main(sys.argv[2:]))
-    sys.exit(f"usage: python -m {__spec__.name if __spec__ else 'mlcourse.jail'} kernel -f <connection file>")
+        return tuple(sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")))
+    except Exception:  # noqa: BLE001 - without it a jailed process only starts more slowly
+        return ()
