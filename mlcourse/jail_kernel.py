@@ -13,15 +13,14 @@ import shutil
 import sys
 import tempfile
 
-from jupyter_client.manager import KernelManager
-from jupyter_client.utils import run_sync
+from jupyter_client.manager import AsyncKernelManager
 
 from .jail import HOME, KERNEL_LIMITS, command, lock, restrict
 
 
-class JailedKernelManager(KernelManager):
+class JailedKernelManager(AsyncKernelManager):
     """Starts the kernel inside a jail (`command`) and talks to it over Unix sockets in a private folder
-    (the jail has no network). The kernel's working folder is a private copy of the folder nbgrader asks
+    (the jail has no network). Asynchronous, like nbclient's default manager. The kernel's working folder is a private copy of the folder nbgrader asks
     for (that student's own submission); its environment holds no grading seed."""
 
     _jail_dir: str | None = None
@@ -50,10 +49,10 @@ class JailedKernelManager(KernelManager):
             self._connect_control_socket()
             self.session.send(self._control_socket, self.session.msg("interrupt_request", content={}))
 
-    interrupt_kernel = run_sync(_async_interrupt_kernel)
+    interrupt_kernel = _async_interrupt_kernel
 
-    def cleanup_resources(self, restart: bool = False) -> None:
-        super().cleanup_resources(restart)
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
         if self._jail_dir and not restart:
             shutil.rmtree(self._jail_dir, ignore_errors=True)
             self._jail_dir = None
@@ -89,6 +88,9 @@ def _kernel_main(argv: list[str]) -> int:
 
     def before_cell(*_):
         if not locked:
+            from zmq.utils.garbage import gc as zmq_gc
+
+            zmq_gc.start()  # pyzmq's thread for zero-copy sends (figures) starts lazily: start it now
             lock(signals_to_self_only=False, all_threads=True)
             locked.append(True)
 

@@ -30,6 +30,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,9 @@ from . import __version__, grader, jail
 CELL_TIME_LIMIT = 10.0  # seconds for one answer cell's top-level code
 EXERCISE_TIME_LIMIT = 60.0  # seconds for one exercise in the sandbox, all cases together
 RECORD_LIMIT = 32 * 1024 * 1024  # bytes of records read back per exercise
+# What a refusal by the guard, the jail's seccomp filter, its read-only file system or its limits says
+_REFUSED = re.compile(r"not allowed in graded code|can't start new thread|Operation not permitted|"
+                      r"Read-only file system|Permission denied|MemoryError|Cannot allocate memory|Unable to allocate")
 CLOCK_SLACK = 1.0  # seconds the judge's clock allows a call beyond grader.CALL_TIME_LIMIT (pipes, a busy machine)
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 _CELL_PREFIX = "<answer cell "  # the file name of every code object compiled from the student's cells
@@ -207,6 +211,7 @@ def _judge(task: Task, frames: list, seed: int, sandbox_status: str) -> Graded:
                                     "of them (RecursionError); nothing after that can count.", seed)
     elif "cheated" in notes:
         notes.remove("cheated")
+        notes.append("refused: it ran mlcourse's reference code")
         result = grader.CheckResult(task.exercise_id, False, 0.0, float(len(cases)), f"{name}: not passed, score 0 of "
                                     f"{len(cases)}.\n`{name}` (or an answer cell it needs) runs mlcourse's own "
                                     "reference code; write the computation yourself.", seed)
@@ -228,9 +233,17 @@ def _judge(task: Task, frames: list, seed: int, sandbox_status: str) -> Graded:
             call = thaw_call(record, case)
             if isinstance(call, grader.Call) and gap > grader.CALL_TIME_LIMIT + CLOCK_SLACK:
                 call.expired, call.seconds = True, gap  # timed here, whatever the sandbox said
+                notes.append(f"a call took {gap:.1f} s by the grader's clock (the limit is "
+                             f"{grader.CALL_TIME_LIMIT:g} s)")
+            if isinstance(call, grader.Call) and call.raised is not None and \
+                    _REFUSED.search(f"{call.raised.type_name}: {call.raised.text}"):
+                notes.append(f"refused: {call.raised.type_name}: {call.raised.text[:120]}")
+            if isinstance(call, grader.Call) and call.cheated:
+                notes.append("refused: it ran mlcourse's reference code")
             return call
 
         result = grader.judge_calls(task.exercise_id, cases, call_for, header.get("name", task.function), seed)
+    notes = list(dict.fromkeys(notes))  # each once
     feedback = result.feedback + f"\n(graded on hidden cases in a separate process, seed {seed})"
     if notes:
         feedback += "\nWhile grading: " + "; ".join(notes) + "."
