@@ -48,7 +48,7 @@ EXERCISE_TIME_LIMIT = 60.0  # seconds for one exercise in the sandbox, all cases
 RECORD_LIMIT = 32 * 1024 * 1024  # bytes of records read back per exercise
 # What a refusal by the guard, the jail's seccomp filter, its read-only file system or its limits says
 _REFUSED = re.compile(r"not allowed in graded code|can't start new thread|Operation not permitted|"
-                      r"Read-only file system|Permission denied|MemoryError|Cannot allocate memory|Unable to allocate")
+                      r"Read-only file system|Permission denied|PermissionError|MemoryError|Cannot allocate memory|Unable to allocate")
 CLOCK_SLACK = 1.0  # seconds the judge's clock allows a call beyond grader.CALL_TIME_LIMIT (pipes, a busy machine)
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 _CELL_PREFIX = "<answer cell "  # the file name of every code object compiled from the student's cells
@@ -620,7 +620,7 @@ def _guard(forbidden: frozenset):
     (and processes) at the kernel, whatever way the code finds to ask."""
     trace_setters = frozenset({grader._Deadline.call.__code__, grader._Deadline._arm.__code__})
     exit_now, getframe, package, blocked_events = os._exit, sys._getframe, _PACKAGE_DIR, _BLOCKED
-    realpath, fsdecode, fspath = os.path.realpath, os.fsdecode, os.fspath
+    realpath, fsdecode, fspath, package_name = os.path.realpath, os.fsdecode, os.fspath, os.path.basename(package)
     busy = [False]
     trusted_files = frozenset({grader.__file__, __file__})
     import inspect
@@ -683,8 +683,12 @@ def _guard(forbidden: frozenset):
             target = fsdecode(fspath(target))
             if event == "compile":  # the student's code may not pass itself off as installed code
                 return target.startswith(trusted_roots) and not target.startswith("<")
-            if event == "open":  # the real file, whatever the spelling: ./, //, .., relative, links
-                target = realpath(target)
+            if event == "open":
+                # a relative path may be meant relative to an open folder (dir_fd), which the event
+                # does not show: refuse any that names the package's folder
+                if not target.startswith("/") and package_name in target.replace("\\", "/").split("/"):
+                    return True
+                target = realpath(target)  # the real file, whatever the spelling: ./, //, .., links
             return target == package or target.startswith(package + "/")
         if event in ("marshal.loads", "marshal.load"):
             return not where.startswith("<frozen importlib")  # importing a compiled module is fine
