@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -74,9 +74,10 @@ class SafeExecute(Execute):
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError) as exc:  # dead, or stuck where no interrupt reaches (C code)
             self._died_at = index
-            note = (f"The kernel died while running cell {index + 1} (grade id "
+            how = "died" if isinstance(exc, DeadKernelError) else "stopped answering (even to an interrupt)"
+            note = (f"The kernel {how} while running cell {index + 1} (grade id "
                     f"{cell.metadata.get('nbgrader', {}).get('grade_id', 'none')}); later cells were not run. "
                     "The autograded scores below come from separate processes and are unaffected.")
             cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note + "\n"))
