@@ -235,7 +235,7 @@ def _judge(task: Task, frames: list, seed: int, sandbox_status: str) -> Graded:
                 call.expired, call.seconds = True, gap  # timed here, whatever the sandbox said
                 notes.append(f"a call took {gap:.1f} s by the grader's clock (the limit is "
                              f"{grader.CALL_TIME_LIMIT:g} s)")
-            if isinstance(call, grader.Call) and call.raised is not None and \
+            if isinstance(call, grader.Call) and call.raised is not None and not call.expired and \
                     _REFUSED.search(f"{call.raised.type_name}: {call.raised.text}"):
                 notes.append(f"refused: {call.raised.type_name}: {call.raised.text[:120]}")
             if isinstance(call, grader.Call) and call.cheated:
@@ -491,7 +491,7 @@ def _grade_one(k: int, task: dict, job: dict, setup_ns: dict, send, relay_fd: in
     os.close(write_end)
     cells = len(needed_cells(task["function"], [tuple(a) for a in job["answers"]]))
     cell_phase = float(job.get("cell_limit", CELL_TIME_LIMIT)) * (cells + 1) + 10
-    call_phase = float(job.get("call_limit", grader.CALL_TIME_LIMIT)) + 2 * CLOCK_SLACK
+    call_phase = float(job.get("call_limit", grader.CALL_TIME_LIMIT)) + 3 * CLOCK_SLACK
     limit = time.monotonic() + float(job.get("timeout", EXERCISE_TIME_LIMIT))
     reader = _Lines(read_end, RECORD_LIMIT)
     ended, started = "", False

@@ -209,7 +209,8 @@ _LIMITS = {
     "graph_forward": "import signal\ndef graph_forward(a, b, c):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
                      "    signal.setitimer(signal.ITIMER_REAL, 0)\n    while True:\n        pass\n",
     "graph_backward": "def graph_backward(a, b, c):\n    hog = np.ones(3 * 1024**3 // 8)\n    return (3.0, 3.0 * c, 3.0 * b)\n",
-    "logistic_loss": "import re\ndef logistic_loss(a, y):\n    re.match(r'(a+)+$', 'a' * 64 + 'b')  # hours inside C\n",
+    "logistic_loss": "import hashlib\ndef logistic_loss(a, y):\n"
+                     "    hashlib.pbkdf2_hmac('sha256', b'x', b'y', 10**9)  # minutes inside C, deaf to signals\n",
 }
 _ESCAPES = """import os, socket
 def sse_line_gradients(slope, intercept, x, y):

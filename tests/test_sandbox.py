@@ -157,13 +157,13 @@ def test_the_sandbox_never_sees_the_grading_seed():
     ("import signal\ndef sigmoid(z):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
      "    signal.setitimer(signal.ITIMER_REAL, 0)\n    while True:\n        pass\n", "would not stop; it was killed"),
     # hours inside C code, where no Python signal handler runs
-    ("import re\ndef sigmoid(z):\n    re.match(r'(a+)+$', 'a' * 64 + 'b')\n", "would not stop; it was killed"),
+    ("import hashlib\ndef sigmoid(z):\n    hashlib.pbkdf2_hmac('sha256', b'x', b'y', 10**9)\n", "would not stop; it was killed"),
     # 3 GB in one call
     ("def sigmoid(z):\n    hog = np.ones(3 * 1024**3 // 8)\n    return 1 / (1 + np.exp(-z))\n", "MemoryError"),
     # the alarm and the clock patched away, so the sandbox's record says the call was quick: the judge's
-    # own clock sees 4.3 s
+    # own clock sees 4.5 s
     ("import signal, time\nclock = time.perf_counter\nsignal.setitimer = lambda *a, **k: (0.0, 0.0)\n"
-     "def sigmoid(z):\n    time.perf_counter = lambda: 0.0\n    start = clock()\n    while clock() - start < 4.3:\n"
+     "def sigmoid(z):\n    time.perf_counter = lambda: 0.0\n    start = clock()\n    while clock() - start < 4.5:\n"
      "        pass\n    z = np.asarray(z, float)\n    return 0.5 * (1 + np.tanh(z / 2)) if z.ndim else float(0.5 * (1 + np.tanh(z / 2)))\n",
      "by the grader's clock"),
 ])
