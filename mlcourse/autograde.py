@@ -1,8 +1,8 @@
 """nbgrader preprocessors that make autograding trustworthy (grading/nbgrader_config.py installs them).
 
-- `SafeExecute` is nbgrader's Execute, except that a kernel that dies (a student's `os._exit`, a
-  segfault, running out of memory) ends the run of that notebook with a note instead of failing the
-  whole submission.
+- `SafeExecute` is nbgrader's Execute, except that the kernel runs in a jail (`mlcourse.jail`) without
+  the grading seed, and a kernel that dies (a student's `os._exit`, a segfault, running out of memory)
+  or stops answering ends the run of that notebook with a note instead of failing the whole submission.
 - `IsolatedGrades` runs after it and decides every autograded test cell's score itself: the hidden
   checks run in a fresh interpreter against the student's answer cells only (`mlcourse.sandbox`), with
   the setup cell and the test cells taken from the gradebook (the instructor's copy), never from the

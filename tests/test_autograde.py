@@ -216,7 +216,7 @@ _ESCAPES = """import os, socket
 def sse_line_gradients(slope, intercept, x, y):
     seen = []
     for attempt in [lambda: open('/etc/shadow').read(), lambda: os.listdir('/root'),
-                    lambda: os.kill(os.getppid(), 9), lambda: socket.create_connection(('1.1.1.1', 80), 1),
+                    lambda: os.pidfd_open(os.getppid()), lambda: socket.create_connection(('1.1.1.1', 80), 1),
                     lambda: os.setuid(0), lambda: open('/proc/1/environ').read()]:
         try:
             seen.append(attempt())
@@ -225,8 +225,9 @@ def sse_line_gradients(slope, intercept, x, y):
     raise PermissionError(str(seen)[:300])
 """
 _SPY_ON_CLASSMATES = """import os, glob
-print('LEAK', sorted(glob.glob('/**/*.ipynb', recursive=True))[:50], os.listdir('/'), os.environ.get('MLCOURSE_GRADING_SEED'))
-print('LEAK', [open(p).read()[:200] for p in glob.glob('/**/gradebook.db', recursive=True)])
+found = [p for top in ('/tmp', '/home', '/root', '/srv', '/var', '/work') for p in glob.glob(top + '/**/*.ipynb', recursive=True)]
+print('LEAK', sorted(found)[:50], os.listdir('/'), os.environ.get('MLCOURSE_GRADING_SEED'))
+print('LEAK', [open(p, 'rb').read()[:200] for top in ('/tmp', '/work') for p in glob.glob(top + '/**/gradebook.db', recursive=True)])
 """
 JAILBREAKS = {  # student: (notebook maker, {attacked exercise: what grading-records.csv names, or None})
     "jb_threads_processes_copies": (lambda course: _solved(
@@ -245,7 +246,7 @@ JAILBREAKS = {  # student: (notebook maker, {attacked exercise: what grading-rec
                   {"graph_forward": "would not stop; it was killed", "graph_backward": "MemoryError",
                    "logistic_loss": "would not stop; it was killed"}),
     "jb_escapes": (lambda course: _plain_cell(_solved(course, sse_line_gradients=_ESCAPES), _SPY_ON_CLASSMATES),
-                   {"sse_line_gradients": "'PermissionError', 'OSError', 'PermissionError', 'FileNotFoundError'"}),
+                   {"sse_line_gradients": "'PermissionError', 'OSError', 'OSError', 'FileNotFoundError'"}),
     "zz_honest_last": (lambda course: _solved(course), {}),  # graded after the attackers
 }
 BROKEN = {  # student: (how to make the folder, what the report says)
@@ -419,7 +420,7 @@ def test_nothing_of_the_host_was_changed_or_leaked(graded):
     import sysconfig
 
     victim = course / "submitted" / "solved" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert nbformat.read(victim, as_version=4).cells == _solved(course).cells  # not rewritten by a classmate
+    assert victim.read_text().strip() == nbformat.writes(_solved(course)).strip()  # not rewritten by a classmate
     for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
         assert not list(Path(folder).glob("zz_mlcourse_attack.pth"))
     assert not (ROOT / "mlcourse" / "__pycache__" / "sandbox.cpython-311.pyc").exists() or \
