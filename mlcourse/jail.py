@@ -104,7 +104,7 @@ def _system_paths() -> tuple[list[str], dict[str, str]]:
     wanted = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", sys.base_prefix, sys.prefix,
               str(Path(mlcourse.__file__).resolve().parent), os.path.dirname(os.path.realpath(sys.executable))]
     wanted += [sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")]
-    real = sorted({os.path.realpath(p) for p in wanted if p not in links and os.path.exists(p)})
+    real = sorted({os.path.realpath(p) for p in wanted if p not in links and os.path.exists(p)} - {"/"})
     folders = [p for p in real if not any(p.startswith(q + "/") for q in real)]  # drop those inside another
     return folders, links
 
