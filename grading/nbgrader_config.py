@@ -36,6 +36,10 @@ c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePatter
 # formula scores 0 and a right one that trips on an edge case (overflow, 0/0) keeps most of the points;
 # "all-or-nothing" gives the points only when every case passes; "proportional" the share of cases passed.
 c.IsolatedGrades.partial_credit = "ordinary-then-edge"
+# Each exercise graded on its own: the functions it calls from earlier exercises (Exercise.uses) are the
+# references while it is graded, so a mistake costs points once. "students" grades with the student's own
+# helpers instead (one mistake then costs points in every exercise that calls it).
+c.IsolatedGrades.graded_with = "references"
 # Put back test cells a student deleted (nbgrader leaves them out otherwise).
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

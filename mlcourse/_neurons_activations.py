@@ -244,6 +244,7 @@ EXERCISES.append(Exercise(
         "You squared the difference, (1 − tanh(z))²; square tanh first: 1 − tanh(z)².":
             lambda z: _elementwise(z, (1 - np.tanh(z)) ** 2),
     },
+    uses=("tanh",),
 ))
 
 

@@ -137,6 +137,10 @@ class IsolatedGrades(NbGraderPreprocessor):
     partial_credit = Enum(("", *grader.POLICIES), default_value="", help=(
         "How a test cell's points follow the hidden cases passed (mlcourse/feedback.py): 'ordinary-then-edge' "
         "(the default, also for ''), 'all-or-nothing' or 'proportional'.")).tag(config=True)
+    graded_with = Enum(("", *grader.GRADED_WITH), default_value="", help=(
+        "What the functions an exercise calls from earlier exercises are while it is graded: 'references' "
+        "(the default, also for ''; a helper's mistake costs points once, in its own exercise) or 'students' "
+        "(the student's own helpers: one mistake costs points in every exercise that calls it).")).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -153,7 +157,7 @@ class IsolatedGrades(NbGraderPreprocessor):
                    if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
                                                     or cell.metadata.get(ANSWER_KEY))]
         order = list(tests)
-        with grader.partial_credit(self.partial_credit):
+        with grader.partial_credit(self.partial_credit), grader.grading_with(self.graded_with):
             verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
                                                               answers, seed))) if order else {}
         for cell in nb.cells:

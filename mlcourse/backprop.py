@@ -449,6 +449,7 @@ EXERCISES.append(Exercise(
         "\"tanh\" falls through to ReLU in your branches; give tanh a branch of its own (np.tanh).":
             lambda A_prev, W, b, activation: linear_activation_forward(A_prev, W, b, _two_branches(activation)),
     },
+    uses=("linear_forward",),
 ))
 
 
@@ -477,6 +478,7 @@ EXERCISES.append(Exercise(
         "Your dW and db are m times too large: average over the examples, dW = (1/m) dZ A_prevᵀ and "
         "db = (1/m) Σ dZ.": lambda dA, cache, activation: _layer_backward_variant(dA, cache, activation, mean=False),
     },
+    uses=("linear_backward", "relu_backward", "sigmoid_backward", "tanh_backward"),
 ))
 
 
@@ -576,6 +578,7 @@ EXERCISES.append(Exercise(
         "Your caches miss the output layer's cache; append the cache of every layer 1..L, the last one too.":
             lambda X, parameters: _forward_variant(X, parameters, keep_last=False),
     },
+    uses=("linear_activation_forward",),
 ))
 
 
@@ -684,6 +687,7 @@ EXERCISES.append(Exercise(
         "You go back through the sigmoid in every layer; layers 1..L−1 are ReLU, only layer L is the sigmoid.":
             lambda AL, Y, caches: _backward_variant(AL, Y, caches, hidden="sigmoid"),
     },
+    uses=("linear_activation_backward",),
 ))
 
 

@@ -151,6 +151,7 @@ EXERCISES.append(Exercise(
             lambda x, y, degree, l2=0.0: _fit_variant(x, y, degree, l2)[::-1],
     },
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),  # normal equations and lstsq differ in round-off, up to ~1e-10
+    uses=("polynomial_features",),
 ))
 
 
@@ -194,6 +195,7 @@ EXERCISES.append(Exercise(
         "Your powers start at x¹; w[0] multiplies x⁰ = 1 (the constant), w[1] multiplies x, and so on.":
             lambda w, x: np.asarray(w, float) @ np.vstack([np.asarray(x, float) ** k for k in range(1, len(w) + 1)]),
     },
+    uses=("polynomial_features",),
 ))
 
 
@@ -433,6 +435,7 @@ EXERCISES.append(Exercise(
         "in that order.": lambda x, y, degree, k, rng: _cv_variant(x, y, degree, k, rng, swap=True),
     },
     tolerance=Tolerance(rtol=1e-6, atol=1e-9),  # fits by different solvers agree to ~1e-10
+    uses=("fit_polynomial", "k_fold_indices", "predict_polynomial"),
 ))
 
 

@@ -83,6 +83,11 @@ class Exercise:
     - `m`: where the number of examples comes from, `("X", 1)` (argument name, axis) or a function of
       the case's arguments: a result off by exactly a factor m is named "1/m missing" or "divided by m".
       Left None, the columns of 2-D array arguments are tried.
+
+    `uses`: the functions of earlier exercises of the same notebook that the student's function calls
+    (exercise names, e.g. `("linear_backward", "relu_backward")`). When it is checked or graded, those
+    names are bound to the references for that call only, so a mistake in a helper costs points once,
+    in the helper's own exercise (the instructor can switch this off: `grader.graded_with`).
     """
 
     id: str  # "<topic>.<function name>"
@@ -93,6 +98,7 @@ class Exercise:
     warnings_fail: bool = False  # a warning from the student's code fails the case (e.g. exp overflow)
     steps: tuple[str, ...] = ()
     m: tuple[str, int] | Callable | None = None
+    uses: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

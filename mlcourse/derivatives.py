@@ -232,6 +232,7 @@ EXERCISES.append(Exercise(
     # Right gradients give relative errors near round-off (1e-10 or less), which differ between two
     # correct implementations; below 1e-8 absolute they count as equal.
     tolerance=Tolerance(rtol=1e-4, atol=1e-8),
+    uses=("numerical_gradient", "relative_error"),
 ))
 
 
@@ -366,6 +367,7 @@ EXERCISES.append(Exercise(
         "You computed σ(z)(1 + σ(z)); the derivative is σ(z)(1 − σ(z)).":
             lambda z: _as_output(z, np.asarray(sigmoid(z)) * (1 + np.asarray(sigmoid(z)))),
     },
+    uses=("sigmoid",),
 ))
 
 
@@ -440,6 +442,7 @@ EXERCISES.append(Exercise(
         "You multiplied by σ'(z) once more: dL/da · da/dz already simplifies to σ(z) − y.":
             lambda z, y: _as_output(z, (np.asarray(sigmoid(z)) - np.asarray(y)) * np.asarray(sigmoid_derivative(z))),
     },
+    uses=("sigmoid",),
 ))
 
 

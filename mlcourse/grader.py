@@ -40,6 +40,7 @@ import sys
 import threading
 import time
 import traceback
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,13 @@ SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # its own run of the hidden cases. Only the autograde pipeline may set it; see grade().
 SCORED_ELSEWHERE_VARIABLE = "MLCOURSE_SCORED_ELSEWHERE"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
+# What the functions an exercise calls from earlier exercises (`Exercise.uses`) are bound to while it is
+# checked: "references" (each exercise graded on its own: a helper's mistake costs points once) or
+# "students" (the student's own helpers: one mistake costs points in every caller). The instructor
+# chooses with c.IsolatedGrades.graded_with; the notebook's own checks read this variable.
+GRADED_WITH_VARIABLE = "MLCOURSE_GRADED_WITH"
+GRADED_WITH = ("references", "students")
+_chosen_graded_with: list[str] = []
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 # ---------------------------------------------------------------------------------------------------
@@ -132,8 +140,92 @@ def check(exercise_id: str, student_fn, *, hidden: bool = False, seed: int | Non
         return summarise(ex, cases, [], seed, not_a_function(ex.name, student_fn), graded=hidden)
     forbidden = _reference_code_keys(ex)
     own_name = getattr(student_fn, "__name__", ex.name)
-    return judge_calls(exercise_id, cases, lambda case: call_student(student_fn, case, forbidden), own_name, seed,
-                       graded=hidden)
+    helpers = injected_references(ex)
+    run = with_references(student_fn, helpers)
+    result = judge_calls(exercise_id, cases, lambda case: call_student(run, case, forbidden, helpers), own_name,
+                         seed, graded=hidden)
+    used = [name for name in helpers if name in _global_names(getattr(student_fn, "__code__", None))]
+    if used:
+        result.feedback += "\n" + _helpers_note(ex, result.passed, used, student_fn, hidden, seed)
+    return result
+
+
+def graded_with() -> str:
+    """"references" or "students": see GRADED_WITH_VARIABLE."""
+    chosen = (_chosen_graded_with[-1] if _chosen_graded_with else "") or os.environ.get(GRADED_WITH_VARIABLE, "")
+    return chosen.strip() if chosen.strip() in GRADED_WITH else GRADED_WITH[0]
+
+
+@contextlib.contextmanager
+def grading_with(mode: str | None):
+    """Bind helpers to `mode` ("references" or "students"; None or "": the default) inside this block."""
+    if mode and mode not in GRADED_WITH:
+        raise ValueError(f"Unknown mode {mode!r}; choose one of {', '.join(GRADED_WITH)}.")
+    _chosen_graded_with.append(mode or "")
+    try:
+        yield
+    finally:
+        _chosen_graded_with.pop()
+
+
+def injected_references(ex: Exercise, mode: str | None = None) -> dict[str, Callable]:
+    """{name: reference} for the exercise's `uses`, or {} when graded with the students' own helpers."""
+    if (mode or graded_with()) != "references":
+        return {}
+    topic = ex.id.split(".", 1)[0]
+    return {name: exercise(f"{topic}.{name}").reference for name in ex.uses}
+
+
+def with_references(student_fn, helpers: dict[str, Callable]):
+    """A copy of the student's function whose global names in `helpers` mean the references; the
+    notebook's namespace is not touched, so no other code of the student's can reach them."""
+    if not helpers or not isinstance(student_fn, types.FunctionType):
+        return student_fn
+    overlay = {**student_fn.__globals__, **helpers}
+    copy_fn = types.FunctionType(student_fn.__code__, overlay, student_fn.__name__, student_fn.__defaults__,
+                                 student_fn.__closure__)
+    copy_fn.__kwdefaults__, copy_fn.__qualname__ = student_fn.__kwdefaults__, student_fn.__qualname__
+    if overlay.get(student_fn.__name__) is student_fn:  # a recursive call runs the same copy
+        overlay[student_fn.__name__] = copy_fn
+    return copy_fn
+
+
+def _global_names(code) -> set[str]:
+    """The global names a function's code (and the code nested in it) reads."""
+    names, todo = set(), [code] if code is not None else []
+    while todo:
+        code = todo.pop()
+        names.update(code.co_names)
+        todo.extend(c for c in code.co_consts if inspect.iscode(c))
+    return names
+
+
+_quiet: list[bool] = []  # non-empty while a helper's check runs for another exercise's note
+
+
+def _helpers_note(ex: Exercise, passed: bool, used: list[str], student_fn, hidden: bool, seed: int) -> str:
+    """Which references stood in for the student's helpers, and (in a notebook's check) whether the
+    student's own helpers pass their checks."""
+    shown = ", ".join(f"`{name}`" for name in used)
+    plural = "s" if len(used) > 1 else ""
+    if passed:
+        note = f"Your `{ex.name}` is right; it was checked with the reference{plural} {shown} in place of yours."
+    else:
+        note = (f"It was checked with the reference{plural} {shown} in place of yours, so the mistake is in "
+                f"`{ex.name}` itself.")
+    if hidden or _quiet:
+        return note
+    topic, module = ex.id.split(".", 1)[0], student_fn.__globals__
+    _quiet.append(True)  # the helpers' checks need only pass or fail, not notes of their own
+    try:
+        faulty = [name for name in used if not (callable(module.get(name)) and
+                                                check(f"{topic}.{name}", module[name], seed=seed).passed)]
+    finally:
+        _quiet.pop()
+    if faulty:
+        yours = " and ".join(f"`{name}`" for name in faulty)
+        note += f" Your own {yours} {'has' if len(faulty) == 1 else 'have'} a mistake: see {'its' if len(faulty) == 1 else 'their'} check."
+    return note
 
 
 def cases_for(exercise_id: str, seed: int, hidden: bool) -> list[Case]:
@@ -259,12 +351,14 @@ class Call:
         return self.expired or self.cheated or (self.raised is not None and self.raised.kind != "error")
 
 
-def call_student(student_fn, case: Case, forbidden: frozenset) -> Call:
+def call_student(student_fn, case: Case, forbidden: frozenset, helpers: dict | None = None) -> Call:
     """Run the student's function on a copy of the case's arguments, with a time limit, the reference
-    spy, and warnings and prints captured."""
+    spy (which allows the references handed over in the case and in `helpers`, see `with_references`),
+    and warnings and prints captured."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     deadline = _Deadline(CALL_TIME_LIMIT)
-    spy = _ReferenceSpy(forbidden, _handed_over((case.args, case.kwargs), forbidden), deadline)
+    handed = (case.args, case.kwargs, tuple((helpers or {}).values()))
+    spy = _ReferenceSpy(forbidden, _handed_over(handed, forbidden), deadline)
     caught: list[warnings.WarningMessage] = []
     printed = _BoundedText()
     raised: BaseException | None = None
@@ -459,7 +553,8 @@ def _code_key(code) -> tuple:
 
 def _handed_over(values, files: frozenset) -> frozenset:
     """Keys of the code in `files` that the case hands to the student's function (e.g. the lambda inside
-    `Described(f, "x ↦ x³")`), with the code nested in it and the module functions it calls."""
+    `Described(f, "x ↦ x³")`), with the code nested in it and the module functions it calls (also
+    through a module-level dict, list or tuple of functions)."""
     keys: set = set()
     todo = list(values)
     while todo:
@@ -480,6 +575,8 @@ def _handed_over(values, files: frozenset) -> frozenset:
                 codes.extend(c for c in code.co_consts if inspect.iscode(c))
                 codes.extend(f.__code__ for name in code.co_names
                              if inspect.isfunction(f := module.get(name)) and f.__code__.co_filename in files)
+                todo.extend(table for name in code.co_names  # e.g. a dict of activations' derivatives
+                            if isinstance(table := module.get(name), (dict, list, tuple)))
             todo.extend(c.cell_contents for c in (getattr(value, "__closure__", None) or ()) if _has_contents(c))
     return frozenset(keys)
 

@@ -332,6 +332,7 @@ EXERCISES.append(Exercise(
         "cost; clip A to [1e-12, 1 − 1e-12] before the logs.": _propagate_unclipped,
         M_FROM_FEATURES: _propagate_m_from_features,
     },
+    uses=("logistic_regression_gradients",),
 ))
 
 
@@ -497,6 +498,7 @@ EXERCISES.append(Exercise(
                 X, Y, lr, n_epochs, batch_size, np.random.default_rng(0)),
     },
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),  # many chained steps: allow a little round-off
+    uses=("logistic_regression_propagate", "random_mini_batches"),
 ))
 
 

@@ -211,6 +211,7 @@ EXERCISES.append(Exercise(
         "Your updates have the wrong sign: w ← w + lr(y − ŷ)x, so a missed 1 pulls w towards x.":
             lambda X, Y, lr, n: _train_variant(X, Y, lr, n, sign=-1.0),
     },
+    uses=("perceptron_predict",),
 ))
 
 

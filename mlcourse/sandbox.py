@@ -91,7 +91,7 @@ def grade_notebook(tasks: list[Task], setup: str, answers: list[tuple[str, str]]
         jail.require()
     job = {"setup": setup, "answers": [list(a) for a in answers], "isolated": isolated,
            "tasks": [_task_job(t, seed) for t in tasks], "timeout": timeout, "cell_limit": cell_limit,
-           "call_limit": grader.CALL_TIME_LIMIT}
+           "call_limit": grader.CALL_TIME_LIMIT, "graded_with": grader.graded_with()}
     frames, status = _run_sandbox(job, timeout * max(1, len(tasks)) + 60, isolated)
     return [_judge(task, frames.get(k, []), seed, status) for k, task in enumerate(tasks)]
 
@@ -550,6 +550,9 @@ def _run_exercise(task: dict, job: dict, ns: dict, records) -> None:
             jail.lock(signals_to_self_only=True)
     write_text, flush, dumps, call_student, freeze_call_ = records.write, records.flush, json.dumps, \
         grader.call_student, freeze_call  # bound now: the student's code may rebind the module names later
+    # the functions it calls from earlier exercises: the references (unless the instructor chose the
+    # students' own), found before any student code runs and reachable only from the graded function
+    helpers, with_references = grader.injected_references(ex, job.get("graded_with")), grader.with_references
 
     def write(record: dict) -> None:
         write_text(dumps(record) + "\n")
@@ -569,8 +572,9 @@ def _run_exercise(task: dict, job: dict, ns: dict, records) -> None:
         write({"kind": "start", "not_callable": grader._kind(fn)})
         return
     write({"kind": "start", "name": function})
+    fn = with_references(fn, helpers)
     for case in cases:
-        call = call_student(fn, case, forbidden)
+        call = call_student(fn, case, forbidden, helpers)
         watching()
         write(freeze_call_(call))
         if call.stops:
