@@ -147,7 +147,26 @@ def check(exercise_id: str, student_fn, *, hidden: bool = False, seed: int | Non
     used = [name for name in helpers if name in _global_names(getattr(student_fn, "__code__", None))]
     if used:
         result.feedback += "\n" + _helpers_note(ex, result.passed, used, student_fn, hidden, seed)
+    if not (result.passed or hidden or _quiet):
+        _tell_validate(result)
     return result
+
+
+def _tell_validate(result: CheckResult) -> None:
+    """In a notebook's kernel, one line on stderr for a failed check: nbgrader's Validate (button and
+    `nbgrader validate`) counts a test cell that wrote to stderr as failed and shows that line, while
+    Run All goes on to the next cell (an exception would stop it). Autograde scores test cells in the
+    sandbox and replaces their outputs, so this line never costs points there."""
+    try:
+        from IPython import get_ipython
+
+        in_kernel = getattr(get_ipython(), "kernel", None) is not None
+    except ImportError:
+        in_kernel = False
+    if in_kernel:
+        name = result.exercise_id.split(".", 1)[1]
+        print(f"{name} does not pass its check yet ({result.score:g} of {result.max_score:g} cases passed): "
+              "see the feedback below this line.", file=sys.stderr, flush=True)
 
 
 def graded_with() -> str:
