@@ -165,8 +165,7 @@ def _tell_validate(result: CheckResult) -> None:
         in_kernel = False
     if in_kernel:
         name = result.exercise_id.split(".", 1)[1]
-        print(f"{name} does not pass its check yet ({result.score:g} of {result.max_score:g} cases passed): "
-              "see the feedback below this line.", file=sys.stderr, flush=True)
+        print(f"{name} does not pass its check yet: see the feedback below this line.", file=sys.stderr, flush=True)
 
 
 def graded_with() -> str:
@@ -219,19 +218,21 @@ def _global_names(code) -> set[str]:
     return names
 
 
+def helpers_sentence(name: str, passed: bool, used: list[str]) -> str:
+    """Which references stood in for the student's helpers while `name` was checked."""
+    shown, plural = ", ".join(f"`{helper}`" for helper in used), "s" if len(used) > 1 else ""
+    if passed:
+        return f"Your `{name}` is right; it was checked with the reference{plural} {shown} in place of yours."
+    return f"It was checked with the reference{plural} {shown} in place of yours, so the mistake is in `{name}` itself."
+
+
 _quiet: list[bool] = []  # non-empty while a helper's check runs for another exercise's note
 
 
 def _helpers_note(ex: Exercise, passed: bool, used: list[str], student_fn, hidden: bool, seed: int) -> str:
     """Which references stood in for the student's helpers, and (in a notebook's check) whether the
     student's own helpers pass their checks."""
-    shown = ", ".join(f"`{name}`" for name in used)
-    plural = "s" if len(used) > 1 else ""
-    if passed:
-        note = f"Your `{ex.name}` is right; it was checked with the reference{plural} {shown} in place of yours."
-    else:
-        note = (f"It was checked with the reference{plural} {shown} in place of yours, so the mistake is in "
-                f"`{ex.name}` itself.")
+    note = helpers_sentence(ex.name, passed, used)
     if hidden or _quiet:
         return note
     topic, module = ex.id.split(".", 1)[0], student_fn.__globals__

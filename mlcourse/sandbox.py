@@ -93,7 +93,20 @@ def grade_notebook(tasks: list[Task], setup: str, answers: list[tuple[str, str]]
            "tasks": [_task_job(t, seed) for t in tasks], "timeout": timeout, "cell_limit": cell_limit,
            "call_limit": grader.CALL_TIME_LIMIT, "graded_with": grader.graded_with()}
     frames, status = _run_sandbox(job, timeout * max(1, len(tasks)) + 60, isolated)
-    return [_judge(task, frames.get(k, []), seed, status) for k, task in enumerate(tasks)]
+    return [_judge(task, frames.get(k, []), seed, status, _helpers_used(task, answers)) for k, task in enumerate(tasks)]
+
+
+def _helpers_used(task: Task, answers: list[tuple[str, str]]) -> list[str]:
+    """The names of `Exercise.uses` that the student's function reads, when they are bound to the
+    references (said in the feedback, as the notebook's check says it)."""
+    helpers = grader.injected_references(grader.exercise(task.exercise_id))
+    read = set()
+    for _, source in answers:
+        with contextlib.suppress(SyntaxError, ValueError):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == task.function:
+                    read |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return [name for name in helpers if name in read]
 
 
 def _task_job(task: Task, seed: int) -> dict:
@@ -199,7 +212,7 @@ def _ending(returncode: int) -> str:
     return f"the grading process ended with exit code {returncode}"
 
 
-def _judge(task: Task, frames: list, seed: int, sandbox_status: str) -> Graded:
+def _judge(task: Task, frames: list, seed: int, sandbox_status: str, helpers: list[str] = ()) -> Graded:
     records, notes = _read_records(frames, sandbox_status)
     name = task.exercise_id.split(".", 1)[1]
     cases = grader.cases_for(task.exercise_id, seed, hidden=True)
@@ -244,7 +257,9 @@ def _judge(task: Task, frames: list, seed: int, sandbox_status: str) -> Graded:
 
         result = grader.judge_calls(task.exercise_id, cases, call_for, header.get("name", task.function), seed)
     notes = list(dict.fromkeys(notes))  # each once
-    feedback = result.feedback + f"\n(graded on hidden cases in a separate process, seed {seed})"
+    feedback = result.feedback + (f"\n{grader.helpers_sentence(name, result.passed, list(helpers))}" if helpers and
+                                  header is not None and header.get("name") else "")
+    feedback += f"\n(graded on hidden cases in a separate process, seed {seed})"
     if notes:
         feedback += "\nWhile grading: " + "; ".join(notes) + "."
     return Graded(task, grader.points_earned(result, task.points), feedback, notes)

@@ -28,7 +28,8 @@ def test_solutions_run_and_pass_every_check(assignment, tmp_path):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_student_notebooks_run_to_the_end_reporting_not_implemented(assignment, tmp_path):
     nb = execute_notebook(nbformat.read(ROOT / "notebooks" / f"{assignment}.ipynb", as_version=4), tmp_path)
-    assert not problems(nb)
+    # a failed check says so on stderr (nbgrader's Validate counts it as failed), and nothing else may
+    assert not [p for p in problems(nb) if "does not pass its check yet" not in p]
     checks = _check_cells(nb)
     assert checks
     for cell in checks:

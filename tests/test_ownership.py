@@ -114,3 +114,13 @@ def test_only_the_injected_references_may_run(reach):
     assert "calls mlcourse's own reference implementation" in result.feedback, result.feedback
     answers = submission(linear_activation_forward=cheat)
     assert scores(answers)["backprop.linear_activation_forward"] == 0.0
+
+
+def test_the_graded_feedback_says_which_references_stood_in():
+    with grader.grading_with("references"):
+        verdicts = {v.task.exercise_id: v for v in
+                    sandbox.grade_notebook(TASKS, SETUP, submission(linear_backward=BUGGY_LINEAR_BACKWARD), seed=5)}
+    said = verdicts["backprop.linear_activation_backward"].feedback
+    assert "Your `linear_activation_backward` is right; it was checked with the references `linear_backward`, " \
+           "`relu_backward`, `sigmoid_backward`, `tanh_backward` in place of yours." in said, said
+    assert "in place of yours" not in verdicts["backprop.linear_backward"].feedback
