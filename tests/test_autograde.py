@@ -426,7 +426,8 @@ def test_nothing_of_the_host_was_changed_or_leaked(graded):
     assert not (ROOT / "mlcourse" / "__pycache__" / "sandbox.cpython-311.pyc").exists() or \
         (ROOT / "mlcourse" / "__pycache__" / "sandbox.cpython-311.pyc").stat().st_size > 0
     leaked = nbformat.read(course / "autograded" / "jb_escapes" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    printed = "".join(o.get("text", "") for c in leaked.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    printed = "".join(line for c in leaked.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                      for line in o.get("text", "").splitlines(True) if line.startswith("LEAK"))
     assert "LEAK" in printed  # the cell ran, in the jail: it saw no classmate, no gradebook and no seed
     assert "solved" not in printed and "gradebook" not in printed and str(SEED) not in printed, printed[:500]
 
