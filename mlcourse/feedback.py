@@ -123,6 +123,44 @@ def partial_credit(policy: str | None):
         _chosen_policy.pop()
 
 
+# ---------------------------------------------------------------------------------------------------
+# Helpers graded with the references (Exercise.uses)
+
+# What the functions an exercise calls from earlier exercises (`Exercise.uses`) are bound to while it is
+# checked: "references" (each exercise graded on its own: a helper's mistake costs points once) or
+# "students" (the student's own helpers: one mistake costs points in every caller). The instructor
+# chooses with c.IsolatedGrades.graded_with; the notebook's own checks read this variable.
+GRADED_WITH_VARIABLE = "MLCOURSE_GRADED_WITH"
+GRADED_WITH = ("references", "students")
+_chosen_graded_with: list[str] = []
+
+
+def graded_with() -> str:
+    """"references" or "students": see GRADED_WITH_VARIABLE."""
+    chosen = (_chosen_graded_with[-1] if _chosen_graded_with else "") or os.environ.get(GRADED_WITH_VARIABLE, "")
+    return chosen.strip() if chosen.strip() in GRADED_WITH else GRADED_WITH[0]
+
+
+@contextlib.contextmanager
+def grading_with(mode: str | None):
+    """Bind helpers to `mode` ("references" or "students"; None or "": the default) inside this block."""
+    if mode and mode not in GRADED_WITH:
+        raise ValueError(f"Unknown mode {mode!r}; choose one of {', '.join(GRADED_WITH)}.")
+    _chosen_graded_with.append(mode or "")
+    try:
+        yield
+    finally:
+        _chosen_graded_with.pop()
+
+
+def helpers_sentence(name: str, passed: bool, used: list[str]) -> str:
+    """Which references stood in for the student's helpers while `name` was checked."""
+    shown, plural = ", ".join(f"`{helper}`" for helper in used), "s" if len(used) > 1 else ""
+    if passed:
+        return f"Your `{name}` is right; it was checked with the reference{plural} {shown} in place of yours."
+    return f"It was checked with the reference{plural} {shown} in place of yours, so the mistake is in `{name}` itself."
+
+
 def credit(cases: list[Case], outcomes: list[CaseOutcome], policy: str) -> tuple[float, str]:
     """(share of the points, how it was computed) for these outcomes; cases not run count as failed."""
     passed = [o.passed for o in outcomes] + [False] * (len(cases) - len(outcomes))  # outcome k is case k's

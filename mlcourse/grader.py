@@ -52,9 +52,9 @@ from .cases import (DEFAULT_HINT_FOR, ERROR, MUTATION, NONFINITE, SHAPE, VALUE, 
                     Described, Exercise, describe_argument)
 from .cases import parameter_names as _parameter_names
 from .compare import Mismatch, _kind, compare, describe
-from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, POLICIES, POLICY_VARIABLE,  # noqa: F401
-                       CaseOutcome, CheckResult, credit_line, partial_credit, partial_credit_policy,
-                       points_earned, summarise)
+from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, GRADED_WITH, GRADED_WITH_VARIABLE,  # noqa: F401
+                       POLICIES, POLICY_VARIABLE, CaseOutcome, CheckResult, credit_line, graded_with, grading_with,
+                       helpers_sentence, partial_credit, partial_credit_policy, points_earned, summarise)
 from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
@@ -67,13 +67,6 @@ SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # its own run of the hidden cases. Only the autograde pipeline may set it; see grade().
 SCORED_ELSEWHERE_VARIABLE = "MLCOURSE_SCORED_ELSEWHERE"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
-# What the functions an exercise calls from earlier exercises (`Exercise.uses`) are bound to while it is
-# checked: "references" (each exercise graded on its own: a helper's mistake costs points once) or
-# "students" (the student's own helpers: one mistake costs points in every caller). The instructor
-# chooses with c.IsolatedGrades.graded_with; the notebook's own checks read this variable.
-GRADED_WITH_VARIABLE = "MLCOURSE_GRADED_WITH"
-GRADED_WITH = ("references", "students")
-_chosen_graded_with: list[str] = []
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 # ---------------------------------------------------------------------------------------------------
@@ -169,24 +162,6 @@ def _tell_validate(result: CheckResult) -> None:
         sys.stderr.flush()  # so that the line arrives as one output
 
 
-def graded_with() -> str:
-    """"references" or "students": see GRADED_WITH_VARIABLE."""
-    chosen = (_chosen_graded_with[-1] if _chosen_graded_with else "") or os.environ.get(GRADED_WITH_VARIABLE, "")
-    return chosen.strip() if chosen.strip() in GRADED_WITH else GRADED_WITH[0]
-
-
-@contextlib.contextmanager
-def grading_with(mode: str | None):
-    """Bind helpers to `mode` ("references" or "students"; None or "": the default) inside this block."""
-    if mode and mode not in GRADED_WITH:
-        raise ValueError(f"Unknown mode {mode!r}; choose one of {', '.join(GRADED_WITH)}.")
-    _chosen_graded_with.append(mode or "")
-    try:
-        yield
-    finally:
-        _chosen_graded_with.pop()
-
-
 def injected_references(ex: Exercise, mode: str | None = None) -> dict[str, Callable]:
     """{name: reference} for the exercise's `uses`, or {} when graded with the students' own helpers."""
     if (mode or graded_with()) != "references":
@@ -217,14 +192,6 @@ def _global_names(code) -> set[str]:
         names.update(code.co_names)
         todo.extend(c for c in code.co_consts if inspect.iscode(c))
     return names
-
-
-def helpers_sentence(name: str, passed: bool, used: list[str]) -> str:
-    """Which references stood in for the student's helpers while `name` was checked."""
-    shown, plural = ", ".join(f"`{helper}`" for helper in used), "s" if len(used) > 1 else ""
-    if passed:
-        return f"Your `{name}` is right; it was checked with the reference{plural} {shown} in place of yours."
-    return f"It was checked with the reference{plural} {shown} in place of yours, so the mistake is in `{name}` itself."
 
 
 _quiet: list[bool] = []  # non-empty while a helper's check runs for another exercise's note
