@@ -37,7 +37,9 @@ class JailedKernelManager(AsyncKernelManager):
         work = os.path.join(self._jail_dir, "work")
         _copy_folder(kw.get("cwd") or os.getcwd(), work)
         passed = {k: v for k, v in (kw.get("env") or {}).items() if k in ("MPLBACKEND", "LANG", "TERM")}
-        argv = [sys.executable, "-m", "mlcourse.jail_kernel", "-f", self.connection_file]
+        # ipykernel's arguments as nbclient asked for them (e.g. an in-memory history), then our entry point
+        given = kernel_cmd[kernel_cmd.index("ipykernel_launcher") + 1:] if "ipykernel_launcher" in kernel_cmd else []
+        argv = [sys.executable, "-m", "mlcourse.jail_kernel"] + (given or ["-f", self.connection_file])
         cmd = command(argv, env=passed, binds={self._jail_dir + "/run": self._jail_dir + "/run", work: HOME},
                       proc=True, limits=KERNEL_LIMITS)
         kw.update(env={"PATH": os.environ.get("PATH", os.defpath)}, cwd=self._jail_dir)
