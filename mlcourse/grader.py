@@ -43,7 +43,7 @@ import numpy as np
 from .compare import Mismatch, Tolerance, _kind, compare, describe
 
 # One module per notebook, in course order.
-TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "batchnorm")
+TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "batchnorm", "cnn")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
