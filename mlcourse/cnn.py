@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from .compare import Tolerance
 from .grader import Case, Exercise
@@ -75,7 +75,10 @@ EXERCISES.append(Exercise(
 
 def zero_pad(X: np.ndarray, pad: int) -> np.ndarray:
     """X (m, n_H, n_W, n_C) with `pad` rows and columns of zeros on each side: (m, n_H + 2·pad, n_W + 2·pad, n_C)."""
-    return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    m, n_H, n_W, n_C = X.shape
+    padded = np.zeros((m, n_H + 2 * pad, n_W + 2 * pad, n_C), dtype=X.dtype)
+    padded[:, pad:pad + n_H, pad:pad + n_W, :] = X
+    return padded
 
 
 def _zero_pad_cases(rng):
@@ -151,9 +154,13 @@ EXERCISES.append(Exercise(
 
 
 def _windows(A_pad: np.ndarray, f: int, stride: int) -> np.ndarray:
-    """A view (m, n_H, n_W, f, f, n_C) of every f×f window of A_pad, `stride` apart (no copy)."""
-    view = sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride]  # (m, n_H, n_W, n_C, f, f)
-    return view.transpose(0, 1, 2, 4, 5, 3)
+    """A read-only view (m, n_H, n_W, f, f, n_C) of every f×f window of A_pad, `stride` apart (no copy):
+    what sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride] holds, axes reordered,
+    made directly with as_strided because this runs twice per training step on small arrays."""
+    m, H, W, C = A_pad.shape
+    s_m, s_h, s_w, s_c = A_pad.strides
+    shape = (m, (H - f) // stride + 1, (W - f) // stride + 1, f, f, C)
+    return as_strided(A_pad, shape, (s_m, s_h * stride, s_w * stride, s_h, s_w, s_c), writeable=False)
 
 
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> tuple[np.ndarray, tuple]:
@@ -180,11 +187,14 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dZ_rows = dZ.reshape(m * n_H * n_W, n_C)
     dW = (columns.T @ dZ_rows).reshape(W.shape)
     db = dZ_rows.sum(axis=0)
-    d_columns = (dZ_rows @ W.reshape(f * f * n_C_prev, n_C).T).reshape(m, n_H, n_W, f, f, n_C_prev)
-    dA_pad = np.zeros_like(A_pad, dtype=np.float64)
-    for p in range(f):  # col2im: f² strided additions, each covering every window at once
+    # col2im, one filter offset (p, q) at a time: every window sends dZ W[p, q]ᵀ back to its entry (p, q);
+    # one product and one strided addition per offset, into a block reused for all f² of them
+    dA_pad = np.zeros(A_pad.shape)
+    block = np.empty((m, n_H, n_W, n_C_prev))
+    for p in range(f):
         for q in range(f):
-            dA_pad[:, p:p + stride * n_H:stride, q:q + stride * n_W:stride, :] += d_columns[:, :, :, p, q, :]
+            np.matmul(dZ_rows, W[p, q].T, out=block.reshape(m * n_H * n_W, n_C_prev))
+            dA_pad[:, p:p + stride * n_H:stride, q:q + stride * n_W:stride, :] += block
     return dA_pad[:, pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :], dW, db
 
 
