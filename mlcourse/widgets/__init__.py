@@ -6,13 +6,15 @@ Notebooks import the package and call what they need by name:
     widgets.secant_explorer(numerical_derivative)
 
 `core` is what every explorer shares (calling the student's code safely, the explorer loop, controls);
-`derivatives`, `gradient_descent`, `neurons`, `backprop` and `optimizers` hold the explorers of notebooks
-01–05, named like the topic modules. A new notebook adds its module here and lists its public functions below.
+`derivatives`, `gradient_descent`, `neurons`, `backprop`, `optimizers`, `batchnorm` and `cnn` hold the
+explorers of notebooks 01–05, 08 and 09, named like the topic modules. A new notebook adds its module here and lists its public functions below.
 """
 
-from . import backprop, core, derivatives, gradient_descent, neurons, optimizers
+from . import backprop, batchnorm, cnn, core, derivatives, gradient_descent, neurons, optimizers
 from .backprop import (check_network, gradient_flow_explorer, gradient_table, model_gradient_check,
                        moons_training_explorer, notes_forward, parameter_table, symmetry_explorer, whole_model_check)
+from .batchnorm import bn_evaluation, bn_training_explorer, bn_vs_ln
+from .cnn import conv_explorer, digits_cnn_training, feature_maps
 from .core import attempt
 from .derivatives import (difference_error_plot, gradient_check_bars, graph_explorer, line_fit_explorer,
                           secant_explorer, sigmoid_plot)
@@ -40,4 +42,8 @@ __all__ = [
     # notebook 05
     "ewa_explorer", "lr_step_decay", "moons_for_training", "optimizer_race", "schedule_training", "temperatures",
     "training_race",
+    # notebook 08
+    "bn_evaluation", "bn_training_explorer", "bn_vs_ln",
+    # notebook 09
+    "conv_explorer", "digits_cnn_training", "feature_maps",
 ]
