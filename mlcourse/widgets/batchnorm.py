@@ -170,14 +170,13 @@ def _bn_runs(yours: dict, lr: float, live=None):
     return plain, run, reference, why
 
 
-def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callable, update_running_stats: Callable,
-                         lr: float = 1.0, layer: int = BN_DEPTH, epoch: int = 1) -> None:
+def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callable, lr: float = 1.0,
+                         layer: int = BN_DEPTH, epoch: int = 1) -> None:
     """The same deep network (six ReLU layers of 32 units on the digits) trained without and with batch norm
     (the student's functions). Left: the distribution of one layer's pre-activations (the input of its ReLU)
     on a fixed batch after the chosen epoch; right: the cost per mini-batch. Controls: the learning rate,
     the layer and the epoch."""
-    yours = {"batchnorm_forward": batchnorm_forward, "batchnorm_backward": batchnorm_backward,
-             "update_running_stats": update_running_stats}
+    yours = {"batchnorm_forward": batchnorm_forward, "batchnorm_backward": batchnorm_backward}
     runs: dict = {}
 
     def draw(frames, lr, layer, epoch):
@@ -238,7 +237,7 @@ def _bn_training_figure(plain: _BnRun, run: _BnRun | None, reference: _BnRun, wh
 
 
 def bn_evaluation(batchnorm_forward: Callable, update_running_stats: Callable, batchnorm_inference: Callable,
-                  lr: float = 0.1) -> None:
+                  lr: float = 1.0) -> None:
     """Trains the batch-norm network (the reference's training with the student's update_running_stats), then
     measures its test accuracy four ways: the whole test set as one batch and batches of 8, normalised with
     their own statistics (the student's batchnorm_forward); batches of one likewise; and any batch with the
@@ -325,9 +324,9 @@ def _bn_vs_ln_figure(batchnorm_forward, layernorm_forward, Z):
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
         ax.set(xticks=range(m), yticks=range(n), xlabel="example", ylabel="unit", title=title)
         if axis is not None:
-            means, stds = values.mean(axis=axis), values.std(axis=axis)
-            summary = f"means {np.round(means, 2).tolist()}\nstds {np.round(stds, 2).tolist()}"
-            ax.set_xlabel(("example\n" if axis == 1 else "example\n") + ("row " if axis == 1 else "column ") + summary,
+            means, stds = np.round(values.mean(axis=axis), 2) + 0.0, np.round(values.std(axis=axis), 2)  # no "-0.0"
+            summary = f"means {means.tolist()}\nstds {stds.tolist()}"
+            ax.set_xlabel("example\n" + ("row " if axis == 1 else "column ") + summary,
                           fontsize=7, color=plots.STUDENT if not why else plots.REFERENCE)
             if why:
                 plots.note(ax, core.reference_only(why))
