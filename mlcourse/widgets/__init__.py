@@ -14,7 +14,7 @@ from . import backprop, batchnorm, cnn, core, derivatives, gradient_descent, neu
 from .backprop import (check_network, gradient_flow_explorer, gradient_table, model_gradient_check,
                        moons_training_explorer, notes_forward, parameter_table, symmetry_explorer, whole_model_check)
 from .batchnorm import bn_evaluation, bn_training_explorer, bn_vs_ln
-from .cnn import conv_explorer, digits_cnn_training, feature_maps
+from .cnn import conv_explorer, digits_cnn_training, feature_maps, summary_tables
 from .core import attempt
 from .derivatives import (difference_error_plot, gradient_check_bars, graph_explorer, line_fit_explorer,
                           secant_explorer, sigmoid_plot)
@@ -45,5 +45,5 @@ __all__ = [
     # notebook 08
     "bn_evaluation", "bn_training_explorer", "bn_vs_ln",
     # notebook 09
-    "conv_explorer", "digits_cnn_training", "feature_maps",
+    "conv_explorer", "digits_cnn_training", "feature_maps", "summary_tables",
 ]

@@ -11,6 +11,7 @@ and the figure says so.
 
 from __future__ import annotations
 
+import time
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -183,10 +184,13 @@ def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callab
         if lr not in runs:
             frames.progress(0, BN_EPOCHS)
 
+            shown = [time.perf_counter()]
+
             def live(plain, reference, costs, done, total):
                 frames.progress(done, total)
-                if frames.due():
+                if frames.due() and time.perf_counter() - shown[0] > 2.5:  # a frame costs about as much as 3 epochs
                     frames.show(_bn_training_figure(plain, None, reference, "", layer, 0, lr, costs))
+                    shown[0] = time.perf_counter()
 
             runs[lr] = _bn_runs(yours, lr, live if core.in_ipython() else None)
             frames.progress(BN_EPOCHS, BN_EPOCHS)

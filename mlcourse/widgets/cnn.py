@@ -29,6 +29,7 @@ KERNELS = {  # 3×3 presets (cross-correlation: the entry [p, q] meets the windo
 }
 CNN_FILTERS, CNN_EPOCHS, CNN_BATCH, CNN_LR, CNN_MOMENTUM = 8, 10, 32, 0.1, 0.9
 CNN_TIME_LIMIT = 90.0  # seconds: a run projected to take longer (e.g. a loop convolution) is not started
+LIVE_SECONDS = 2.5  # at most one intermediate figure this often: drawing one costs about as much as an epoch
 
 
 def _digits():
@@ -44,11 +45,12 @@ def _explorer_image() -> np.ndarray:
 # --- the convolution explorer ---------------------------------------------------------------------
 
 
-def conv_explorer(conv_forward: Callable, conv_output_size: Callable, kernel: str = "vertical edge (Sobel)",
-                  pad: int = 0, stride: int = 1, position: int = 0) -> None:
+def conv_explorer(conv_output_size: Callable, conv_forward: Callable | None = None,
+                  kernel: str = "vertical edge (Sobel)", pad: int = 0, stride: int = 1, position: int = 0) -> None:
     """A 3×3 filter on one 8×8 digit: the padded image with the current window, the filter, and the feature
-    map computed by the student's conv_forward, the current output entry marked. The title gives the output
-    size from the student's conv_output_size. Controls: the filter, padding, stride, the window's position."""
+    map computed by the student's conv_forward (the reference's while conv_forward is None), the current output
+    entry marked. The title gives the output size from the student's conv_output_size. Controls: the filter,
+    padding, stride, the window's position."""
     image = _explorer_image()
     core.explore(lambda kernel, pad, stride, position: _conv_explorer_figure(conv_forward, conv_output_size, image,
                                                                             kernel, pad, stride, position),
@@ -64,8 +66,8 @@ def _conv_explorer_figure(conv_forward, conv_output_size, image, kernel: str, pa
     expected_size = cnnref.conv_output_size(n, 3, pad, stride)
     size, why_size = core.call("conv_output_size", conv_output_size, n, 3, pad, stride, shape=())
     reference_Z = cnnref.conv_forward(image, W, b, stride, pad)[0]
-    Z, why = core.call("conv_forward", lambda *a: conv_forward(*a)[0], image.copy(), W, b, stride, pad,
-                       shape=reference_Z.shape)
+    Z, why = (None, "") if conv_forward is None else core.call(
+        "conv_forward", lambda *a: conv_forward(*a)[0], image.copy(), W, b, stride, pad, shape=reference_Z.shape)
     colour = plots.STUDENT if Z is not None else plots.REFERENCE
     Z = reference_Z if Z is None else Z
     fig, (left, middle, right) = plots.figure(ncols=3, size=(12, 4.2))
@@ -100,6 +102,44 @@ def _rectangle(x, y, width, height, colour, line: float = 1.5, style="-"):
     from matplotlib.patches import Rectangle
 
     return Rectangle((x, y), width, height, fill=False, edgecolor=colour, linestyle=style, linewidth=line)
+
+
+# --- parameter counts -----------------------------------------------------------------------------
+
+
+def summary_tables(model_summary: Callable, models: dict) -> None:
+    """For each model {title: (input_shape, layers)}: a table like Keras' summary() from the student's
+    model_summary, rows that differ from the reference marked; the reference's table where theirs fails."""
+    names = {"dense": "Dense", "conv": "Conv2D", "maxpool": "MaxPooling2D", "flatten": "Flatten"}
+    for title, (input_shape, layers) in models.items():
+        expected = cnnref.model_summary(input_shape, layers)
+        got, why = core.run(lambda: _summary_result(model_summary(input_shape, layers), len(layers)),
+                            name="model_summary")
+        print(f"{title}, input {tuple(input_shape)}" + (f"  [{core.reference_only(why)}]" if why else ""))
+        rows, total = (got if got is not None else expected)
+        print(f"  {'layer':34s}{'output shape':22s}{'parameters':>12s}")
+        for layer, (shape, params), (want_shape, want_params) in zip(layers, rows, expected[0]):
+            text = names.get(layer[0], str(layer[0])) + (f"({', '.join(map(repr, layer[1:]))})" if len(layer) > 1 else "")
+            wrong = "" if (tuple(shape), params) == (want_shape, want_params) else \
+                f"   ← the reference: {want_shape}, {want_params:,}"
+            shown = "(None, " + ", ".join(map(str, shape)) + ")"
+            print(f"  {text:34s}{shown:22s}{params:>12,}{wrong}")
+        mark = "" if total == expected[1] else f"   ← the reference: {expected[1]:,}"
+        print(f"  {'total':56s}{total:>12,}{mark}\n")
+
+
+def _summary_result(result, n_layers: int):
+    """(rows, total) checked for its form: n_layers pairs (shape tuple, int) and an int total, else Unusable."""
+    try:
+        rows, total = result
+        rows = [(tuple(int(n) for n in shape), int(params)) for shape, params in rows]
+        total = int(total)
+    except (TypeError, ValueError):
+        raise core.Unusable("model_summary returned something other than (rows, total) with rows of "
+                            "(output_shape, n_params)") from None
+    if len(rows) != n_layers:
+        raise core.Unusable(f"model_summary returned {len(rows)} rows for {n_layers} layers")
+    return rows, total
 
 
 # --- training the digit classifier ----------------------------------------------------------------
@@ -174,7 +214,9 @@ def _cnn_train(layers: dict, epochs: int = CNN_EPOCHS, progress=None) -> _CnnRun
                                         "convolution?), so it was not run")
         accuracies.append(_cnn_accuracy(layers, parameters, X_test, y_test))
         if progress is not None:
-            progress(_CnnRun(costs, accuracies, parameters, time.perf_counter() - start), epoch + 1, epochs)
+            drawing = time.perf_counter()
+            progress(_CnnRun(costs, accuracies, parameters, drawing - start), epoch + 1, epochs)
+            start += time.perf_counter() - drawing  # the seconds reported are training, not drawing
     return _CnnRun(costs, accuracies, parameters, time.perf_counter() - start)
 
 
@@ -196,10 +238,13 @@ def digits_cnn_training(conv_forward: Callable, conv_backward: Callable, maxpool
     def draw(frames, epochs):
         frames.progress(0, epochs)
 
+        shown = [time.perf_counter()]
+
         def live(run, done, total):
             frames.progress(done, total)
-            if frames.due():
+            if frames.due() and time.perf_counter() - shown[0] > LIVE_SECONDS:
                 frames.show(_cnn_training_figure(run, "", epochs, finished=False))
+                shown[0] = time.perf_counter()
 
         with np.errstate(all="ignore"):
             run, why = core.run(lambda: _cnn_train(layers, epochs, live if core.in_ipython() else None))
@@ -233,7 +278,8 @@ def _cnn_training_figure(run: _CnnRun, why: str, epochs: int, finished: bool):
     accuracy.axhline(0.95, color=plots.ACCENT, linestyle=":", linewidth=1)
     last = run.accuracies[-1] if run.accuracies else float("nan")
     state = "trained" if finished else "training"
-    curve.set_title(f"{state}: {len(run.accuracies)} of {epochs} epochs in {run.seconds:.1f} s, test accuracy {last:.1%}")
+    curve.set_title(f"{state}: {len(run.accuracies)} of {epochs} epochs, {run.seconds:.1f} s of computing, "
+                    f"test accuracy {last:.1%}")
     curve.legend(loc="lower left", fontsize=8)
     if why:
         plots.note(curve, core.reference_only(why))
