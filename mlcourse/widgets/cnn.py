@@ -337,8 +337,8 @@ def _feature_map_figure(parameters, conv_forward, maxpool_forward, X_test, y_tes
         ax.imshow(_mosaic(maps), cmap=cmap, vmin=-limit if cmap == "RdBu_r" else 0, vmax=limit, aspect="equal")
         ax.set_xticks([]), ax.set_yticks([])
         ax.set_title(title, fontsize=9)
-    if why:
-        fig.suptitle(core.reference_only(why), color=plots.WARNING, fontsize=10)
+        if why and r == 0:
+            plots.note(ax, core.reference_only(why))
     return fig
 
 
