@@ -243,8 +243,8 @@ def test_a_student_who_modifies_the_parameters_in_place_does_not_spoil_the_snaps
 
 def test_the_training_explorer_draws_live_and_redraws_from_its_cache(front_end, monkeypatch):
     calls = []
-    real = nb04._bp_train
-    monkeypatch.setattr(nb04, "_bp_train", lambda *args, **kwargs: calls.append(args[5]) or real(*args, **kwargs))
+    real = nb04._bp_epochs
+    monkeypatch.setattr(nb04, "_bp_epochs", lambda *args, **kwargs: calls.append(args[5]) or real(*args, **kwargs))
     nb04.moons_training_explorer(*five(), epoch=500, epochs=1000, every=100)
     controls = front_end[0]
     assert len(front_end) == 2  # the controls and one image: the live frames and the final one update its handle
@@ -253,6 +253,8 @@ def test_the_training_explorer_draws_live_and_redraws_from_its_cache(front_end, 
     assert calls == [1000, 1000]  # moving through the epochs trains nothing again
     next(c for c in controls.children if c.description == "learning rate").value = 0.1
     assert calls == [1000, 1000, 1000, 1000] and len(front_end) == 2
+    bar = controls.children[-1]
+    assert (bar.value, bar.max, bar.bar_style) == (1000, 1000, "success")
 
 
 # --- deep nets: vanishing and exploding gradients, and symmetry ----------------------------------------
@@ -302,3 +304,15 @@ def test_the_symmetry_figure_reports_identical_units():
     assert labels[0] == "zeros: the units differ by up to 0" and labels[1].startswith("xavier")
     weights = [ax.get_title().split(":", 1)[1] for ax in fig.axes[:4]]
     assert len(set(weights)) == 1  # the four units of the zero network carry the same weights
+
+
+def test_the_symmetry_runs_kept_in_pieces_are_the_runs_from_the_start():
+    training = nb04._BpSymmetryRuns(functions(), X_SYMMETRY, Y_SYMMETRY, every=100)
+    runs, why = training("tanh", 250)
+    assert why == "" and sorted(runs) == ["xavier", "zeros"]
+    whole = nb04._bp_symmetry_run(functions(), X_SYMMETRY, Y_SYMMETRY, "xavier", "tanh", 250, nb04.BP_SYMMETRY_LR["tanh"])
+    for key in whole:
+        np.testing.assert_array_equal(runs["xavier"][key], whole[key])
+    assert len(training.kept["yours", "tanh", "xavier"]) == 4  # after 0, 100, 200 and 300 steps
+    training("tanh", 100)
+    assert len(training.kept["yours", "tanh", "xavier"]) == 4  # back: nothing trained again

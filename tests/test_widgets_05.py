@@ -170,6 +170,30 @@ def test_network_training_runs_the_student_updates_on_every_mini_batch():
     assert len(race.costs["gradient descent", "reference"]) == 2
 
 
+def test_races_of_one_plan_each_run_as_the_race_of_all_and_share_nothing_they_should_not():
+    def sloppy_momentum(parameters, grads, v, beta, lr):  # changes the gradients it is given, and is slightly off
+        for key in grads:
+            grads[key] *= 1.01
+        return op.update_with_momentum(parameters, grads, v, beta, lr)
+
+    student = {**updates(), "update_with_momentum": sloppy_momentum}
+    whole = nb05._optimizer_training(student, X, Y, 64, 1.0)
+    single = {key: nb05._TrainingRace(student, X, Y, 64, {key: plan})
+              for key, plan in nb05._optimizer_plans(1.0).items()}
+    with core.quiet():
+        for _ in range(3):
+            whole.epoch()
+    for race in single.values():  # one trained further than asked: the view cuts it back
+        for _ in range(4 if race is single["Adam"] else 3):
+            race.epoch()
+    view = nb05._RaceView(single, 3)
+    assert view.epochs == 3 and len(view.snapshots["Adam", "yours"]) == 3
+    for key in whole.costs:
+        np.testing.assert_array_equal(view.costs[key], whole.costs[key])
+    assert view.costs["momentum", "yours"] != view.costs["momentum", "reference"]  # the student's own run
+    np.testing.assert_array_equal(view.costs["Adam", "yours"], view.costs["Adam", "reference"])
+
+
 def test_the_network_gradients_are_the_reference_ones_and_finite_when_the_output_saturates():
     parameters = bp.initialize_parameters(list(nb05.NETWORK_LAYERS), "he", np.random.default_rng(3))
     AL, caches = bp.model_forward(X, parameters)
@@ -302,4 +326,20 @@ def test_training_shows_frames_and_a_progress_bar(front_end, monkeypatch):
     assert frames == [1, 2, 3, 4, 5] and (bar.value, bar.max, bar.bar_style) == (5, 5, "success")
     assert isinstance(image, IPython.display.Image) and len(front_end) == 2
     next(c for c in controls.children if c.description == "epochs").value = 10
-    assert frames[5:] == list(range(1, 11)) and bar.max == 10 and len(front_end) == 2
+    assert frames[5:] == list(range(6, 11)) and bar.max == 10 and len(front_end) == 2  # goes on from epoch 5
+    next(c for c in controls.children if c.description == "epochs").value = 5
+    assert frames[10:] == [5]  # back: trains nothing, draws what it kept
+
+
+def test_race_paths_are_kept_and_fewer_steps_are_the_start_of_more():
+    land = nb05.RACE_LANDSCAPES["ravine"]
+    paths, update = nb05._RacePaths(), op.update_with_momentum
+    long, run = paths("gradient descent", update, {"lr": 0.5}, land, 40)  # diverges: 1 − 0.5·10 = −4 across
+    assert run.stopped.startswith("diverged at step")
+    stop = run.t
+    for steps in (stop - 1, stop, 40):
+        path, run = paths("gradient descent", update, {"lr": 0.5}, land, steps)
+        fresh, fresh_run = nb05._race_path("gradient descent", update, {"lr": 0.5}, land, steps)
+        np.testing.assert_array_equal(path, fresh)
+        assert (run.stopped, run.why) == (fresh_run.stopped, fresh_run.why)
+    assert len(paths.kept) == 1

@@ -329,9 +329,10 @@ class _BpRun(NamedTuple):
     stop: str  # '' or why the run ended early
 
 
-def _bp_train(functions: dict, X, Y, dims, lr: float, epochs: int, every: int, progress=None) -> _BpRun:
+def _bp_epochs(functions: dict, X, Y, dims, lr: float, epochs: int, every: int):
     """Batch gradient descent from initialize_parameters(dims, "he", default_rng(0)), built from `functions`
-    (model_forward, compute_cost, model_backward, update_parameters); progress(run so far) every 500 epochs."""
+    (model_forward, compute_cost, model_backward, update_parameters), as a generator: it yields the run so far
+    (a _BpRun) after every `every` epochs and returns the whole run."""
     m = X.shape[1]
     parameters = _bp_parameters(functions["initialize_parameters"](list(dims), "he", np.random.default_rng(0)), dims)
     costs, snapshots, saturated = [], [], False
@@ -346,8 +347,8 @@ def _bp_train(functions: dict, X, Y, dims, lr: float, epochs: int, every: int, p
         costs.append(cost)
         if epoch % every == 0:
             snapshots.append(parameters)
-            if progress is not None and epoch % 500 == 0 and 0 < epoch < epochs:
-                progress(_BpRun(np.array(costs), list(snapshots), ""))
+            if epoch < epochs:
+                yield _BpRun(np.array(costs), list(snapshots), "")
         if epoch == epochs:
             break
         saturated = bool(np.any((AL == 0) | (AL == 1)))
@@ -357,13 +358,24 @@ def _bp_train(functions: dict, X, Y, dims, lr: float, epochs: int, every: int, p
     return _BpRun(np.array(costs), snapshots, "")
 
 
+def _bp_train(functions: dict, X, Y, dims, lr: float, epochs: int, every: int) -> _BpRun:
+    """_bp_epochs run to its end."""
+    steps = _bp_epochs(functions, X, Y, dims, lr, epochs, every)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value
+
+
 def moons_training_explorer(initialize_parameters: Callable, model_forward: Callable, compute_cost: Callable,
                             model_backward: Callable, update_parameters: Callable, lr: float = 0.5,
                             epoch: int = 1000, epochs: int = 2000, every: int = 20) -> None:
     """Trains a BP_MOONS_DIMS network on 200 moons points with the student's five functions (batch gradient
     descent, He initialization from default_rng(0)) beside the reference: the decision regions after the chosen
     epoch and the cost per epoch. Sliders for the epoch (a snapshot every `every` epochs) and the learning rate; a
-    new learning rate trains again, redrawing the cost curve as it goes when a front end is there."""
+    new learning rate trains again (both runs side by side, the cost curves drawn as they go, a progress bar);
+    every learning rate's runs are kept, so moving through the epochs trains nothing."""
     X, Y = _bp_moons()
     yours = {"initialize_parameters": initialize_parameters, "model_forward": model_forward,
              "compute_cost": compute_cost, "model_backward": model_backward, "update_parameters": update_parameters}
@@ -371,24 +383,51 @@ def moons_training_explorer(initialize_parameters: Callable, model_forward: Call
 
     def draw(frames, epoch, lr):
         if lr not in runs:
-            def live(run, reference):  # the cost curve so far, while your run trains
-                frames.show(_moons_training_figure(run, reference, "", X, Y, epochs, lr, epochs, every))
-
-            runs[lr] = _bp_moons_runs(yours, X, Y, lr, epochs, every, live if core.in_ipython() else None)
+            runs[lr] = _bp_moons_runs(yours, X, Y, lr, epochs, every, frames)
         return _moons_training_figure(*runs[lr], X, Y, epoch, lr, epochs, every)
 
-    core.explore(draw, live=True, epoch=core.slider("int", epoch, 0, epochs, every, "epoch"),
+    core.explore(draw, live=True, progress="training", epoch=core.slider("int", epoch, 0, epochs, every, "epoch"),
                  lr=core.slider("log", lr, -2, 0.5, 0.05, "learning rate", base=10, readout_format=".3f"))
 
 
-def _bp_moons_runs(yours: dict, X, Y, lr: float, epochs: int, every: int, live=None):
-    """(your run or None, the reference's run, why yours failed): both trained on X, Y; live(your run so far,
-    the reference's run) is called while yours trains."""
-    with np.errstate(all="ignore"):
-        reference = _bp_train(_bp_references(), X, Y, BP_MOONS_DIMS, lr, epochs, every)
-    progress = None if live is None else (lambda run: live(run, reference))
-    run, why = core.run(lambda: _bp_train(yours, X, Y, BP_MOONS_DIMS, lr, epochs, every, progress))
-    return run, reference, why
+def _bp_moons_runs(yours: dict, X, Y, lr: float, epochs: int, every: int, frames: core.Frames | None = None):
+    """(your run or None, the reference's run, why yours failed): both trained on X, Y, side by side, `every`
+    epochs at a time; with frames, the cost curves so far are shown as they grow and the progress bar moves."""
+    key = (X.tobytes(), Y.tobytes(), lr, epochs, every)
+    runs = {"reference": _bp_epochs(_bp_references(), X, Y, BP_MOONS_DIMS, lr, epochs, every),
+            "yours": _bp_epochs(yours, X, Y, BP_MOONS_DIMS, lr, epochs, every)}
+    now, done, why = {}, {}, ""
+    if key in _BP_REFERENCE_RUNS:  # trained before, in this explorer or in an earlier one
+        done["reference"] = now["reference"] = _BP_REFERENCE_RUNS[key]
+
+    def advance(who):
+        try:
+            now[who] = next(runs[who])
+        except StopIteration as end:
+            done[who] = now[who] = end.value
+
+    while len(done) < 2:
+        with np.errstate(all="ignore"):
+            if "reference" not in done:
+                advance("reference")
+        if "yours" not in done:
+            _, why = core.run(lambda: advance("yours"))
+            if why:
+                done["yours"] = now["yours"] = None
+        if frames is not None:
+            frames.progress(min((len(run.costs) - 1 for run in now.values() if run is not None), default=0), epochs)
+            if len(done) < 2 and frames.due():
+                frames.show(_moons_training_figure(now["yours"], now["reference"], why, X, Y, epochs, lr, epochs,
+                                                   every))
+    if frames is not None:
+        frames.progress(epochs, epochs)
+    if len(_BP_REFERENCE_RUNS) > 20:
+        _BP_REFERENCE_RUNS.clear()
+    _BP_REFERENCE_RUNS[key] = done["reference"]
+    return done["yours"], done["reference"], why
+
+
+_BP_REFERENCE_RUNS: dict = {}  # the reference's training runs on the moons, by data and settings
 
 
 def _bp_probabilities(parameters: dict, points: np.ndarray) -> np.ndarray:
@@ -563,18 +602,51 @@ def _bp_symmetry_data():
     return X[:, keep], Y[:, keep]
 
 
-def _bp_symmetry_run(functions: dict, X, Y, method: str, hidden: str, steps: int, lr: float) -> dict:
+def _bp_symmetry_run(functions: dict, X, Y, method: str, hidden: str, steps: int, lr: float,
+                     start: dict | None = None) -> dict:
     """The parameters after `steps` steps of batch gradient descent from initialize_parameters(..., method,
-    default_rng(0)), with the student's layer functions and update_parameters."""
+    default_rng(0)) (or from `start`), with the student's layer functions and update_parameters."""
     dims = list(BP_SYMMETRY_DIMS)
-    parameters = _bp_parameters(functions["initialize_parameters"](list(dims), method, np.random.default_rng(0)),
-                                dims)
+    parameters = _bp_copy(start) if start is not None else _bp_parameters(
+        functions["initialize_parameters"](list(dims), method, np.random.default_rng(0)), dims)
     for _ in range(steps):
         AL, caches, _ = _bp_forward(functions["linear_activation_forward"], X, parameters, hidden)
         grads = _bp_gradients(_bp_backward(functions["linear_activation_backward"], AL, Y, caches, hidden),
                               parameters, "linear_activation_backward")
-        parameters = _bp_parameters(functions["update_parameters"](parameters, grads, lr), dims, "update_parameters")
+        parameters = _bp_parameters(functions["update_parameters"](_bp_copy(parameters), grads, lr), dims,
+                                    "update_parameters")
     return parameters
+
+
+class _BpSymmetryRuns:
+    """The symmetry explorer's training, kept every `every` steps for each activation and start, so that moving
+    the steps slider back costs nothing and forward only the steps not yet made. Call: ({method: parameters
+    after `steps` steps}, why): the student's functions, or the reference's and why the student's failed."""
+
+    def __init__(self, functions: dict, X, Y, every: int = 100):
+        self.functions, self.X, self.Y, self.every, self.kept = functions, X, Y, every, {}
+
+    def __call__(self, hidden: str, steps: int, frames: core.Frames | None = None):
+        methods = ("zeros", "he" if hidden == "relu" else "xavier")
+        runs, why = core.run(lambda: {method: self._after("yours", hidden, method, steps, frames)
+                                      for method in methods})
+        if runs is None:
+            with np.errstate(all="ignore"):  # the reference on its own
+                runs = {method: self._after("reference", hidden, method, steps, frames) for method in methods}
+        return runs, why
+
+    def _after(self, who: str, hidden: str, method: str, steps: int, frames) -> dict:
+        functions = self.functions if who == "yours" else _bp_references()
+        lr, every = BP_SYMMETRY_LR[hidden], self.every
+        kept = self.kept.setdefault((who, hidden, method), [])
+        if not kept:
+            kept.append(_bp_symmetry_run(functions, self.X, self.Y, method, hidden, 0, lr))
+        while (len(kept) - 1) * every < steps:
+            if frames is not None:
+                frames.progress((len(kept) - 1) * every, steps)
+            kept.append(_bp_symmetry_run(functions, self.X, self.Y, method, hidden, every, lr, start=kept[-1]))
+        done = min(steps // every, len(kept) - 1) * every
+        return _bp_symmetry_run(functions, self.X, self.Y, method, hidden, steps - done, lr, kept[done // every])
 
 
 BP_SYMMETRY_LR = {"sigmoid": 4.0, "tanh": 0.5, "relu": 0.5}
@@ -589,19 +661,28 @@ def symmetry_explorer(initialize_parameters: Callable, linear_activation_forward
     X, Y = _bp_symmetry_data()
     yours = {"initialize_parameters": initialize_parameters, "linear_activation_forward": linear_activation_forward,
              "linear_activation_backward": linear_activation_backward, "update_parameters": update_parameters}
-    core.explore(lambda hidden, steps: _symmetry_figure(yours, X, Y, hidden, steps),
-                  hidden=core.dropdown(["sigmoid", "tanh", "relu"], hidden, "hidden activation"),
-                  steps=core.slider("int", steps, 0, 3000, 100, "training steps"))
+    training = _BpSymmetryRuns(yours, X, Y)
+
+    def draw(frames, hidden, steps):
+        runs, why = training(hidden, steps, frames)
+        frames.progress(steps, steps)
+        return _draw_symmetry(runs, why, X, Y, hidden, steps)
+
+    core.explore(draw, live=True, progress="training",
+                 hidden=core.dropdown(["sigmoid", "tanh", "relu"], hidden, "hidden activation"),
+                 steps=core.slider("int", steps, 0, 3000, 100, "training steps"))
 
 
 def _symmetry_figure(functions: dict, X, Y, hidden: str, steps: int):
+    """The symmetry explorer's figure, computed without IPython."""
+    return _draw_symmetry(*_BpSymmetryRuns(functions, X, Y)(hidden, steps), X, Y, hidden, steps)
+
+
+def _draw_symmetry(runs: dict, why: str, X, Y, hidden: str, steps: int):
+    """The figure for {method: parameters after `steps` steps} (from _BpSymmetryRuns); why: the student's
+    functions failed and these are the reference's."""
     lr = BP_SYMMETRY_LR[hidden]
-    methods = ("zeros", "he" if hidden == "relu" else "xavier")
-    runs, why = core.run(lambda: {method: _bp_symmetry_run(functions, X, Y, method, hidden, steps, lr)
-                                    for method in methods})
-    if runs is None:
-        with np.errstate(all="ignore"):  # the reference on its own
-            runs = {method: _bp_symmetry_run(_bp_references(), X, Y, method, hidden, steps, lr) for method in methods}
+    methods = tuple(runs)
     units = BP_SYMMETRY_DIMS[1]
     fig, axes = plots.figure(ncols=units + 1, nrows=2, size=(2.6 * (units + 1), 5.6))
     grid, extent = plots.plane_grid(X, n=61, margin=0.4)

@@ -13,6 +13,7 @@ run, a wide pale line of the same colour the reference's.
 
 from __future__ import annotations
 
+import copy
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -121,6 +122,10 @@ def _results(value, count: int, names: str) -> tuple:
 
 def _like(value, template, what: str):
     """value with the structure of template (a dict of arrays, or an array) as float64 arrays, else core.Unusable."""
+    if isinstance(template, dict) and isinstance(value, dict) and all(  # the usual case, quickly (runs every step)
+            type(value.get(key)) is np.ndarray and value[key].dtype == np.float64
+            and value[key].shape == np.shape(array) for key, array in template.items()):
+        return {key: value[key] for key in template}
     if isinstance(template, dict):
         if not isinstance(value, dict):
             raise core.Unusable(f"returned {type(value).__name__} for {what}, not a dict")
@@ -138,7 +143,7 @@ def _like(value, template, what: str):
 
 
 def _as_vector(parameters: dict) -> np.ndarray:
-    return np.concatenate([np.ravel(p) for p in parameters.values()])
+    return np.concatenate([np.asarray(p).ravel() for p in parameters.values()])
 
 
 def _from_vector(w, like: dict) -> dict:
@@ -221,10 +226,10 @@ class _OptimizerRun:
         except Exception as exc:  # noqa: BLE001 - whatever the student's code does, the figure must appear
             self.why = core.failure(exc, self.name)
             return
-        values = _as_vector(self.parameters)
-        if not np.all(np.isfinite(values)):
+        largest = np.abs(_as_vector(self.parameters)).max()  # nan if any is nan
+        if not np.isfinite(largest):
             self.stopped = f"nan or inf at step {self.t}"
-        elif np.any(np.abs(values) > FAR):
+        elif largest > FAR:
             self.stopped = f"diverged at step {self.t}"
 
 
@@ -332,6 +337,26 @@ def _race_path(optimizer, update, settings, land: RaceLandscape, steps: int) -> 
     return np.array(points), run
 
 
+class _RacePaths:
+    """_race_path's results kept by (optimizer, update, settings), each for the most steps asked so far: moving
+    one optimizer's knob recomputes only that optimizer, and fewer steps are the first part of a longer run."""
+
+    def __init__(self):
+        self.kept = {}
+
+    def __call__(self, optimizer, update, settings: dict, land: RaceLandscape, steps: int):
+        key = (optimizer, update, tuple(sorted(settings.items())), land.text)
+        points, run = self.kept.get(key, (np.empty((0, 2)), None))
+        if len(points) <= steps:
+            if len(self.kept) > 200:
+                self.kept.clear()
+            points, run = self.kept[key] = _race_path(optimizer, update, settings, land, steps)
+        if run.t > steps:  # it stopped, or failed, only after the steps shown
+            run = copy.copy(run)
+            run.why = run.stopped = ""
+        return points[:steps + 1], run
+
+
 def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
                    update_with_rmsprop: Callable, update_with_adam: Callable, landscape: str = "ravine",
                    **settings) -> None:
@@ -345,7 +370,8 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
     updates = _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
                        update_with_adam)
     low, high = land.lr_exponents
-    core.explore(lambda **values: _race_figure(updates, land, **values),
+    paths = _RacePaths()
+    core.explore(lambda **values: _race_figure(updates, land, **values, paths=paths),
                  lr=core.slider("log", start["lr"], low, high, 0.05, "lr: GD, momentum, Nesterov", base=10,
                                 readout_format=".4f"),
                  beta=core.slider("float", start["beta"], 0.0, 0.99, 0.01, "β: momentum, Nesterov"),
@@ -359,7 +385,9 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
                  steps=core.slider("int", start["steps"], 1, land.max_steps, 1, "steps"))
 
 
-def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps):
+def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
+                 paths: Callable = _race_path):
+    """The race's figure; paths(optimizer, update, settings, land, steps) gives (points, run), e.g. _RacePaths()."""
     settings = _race_settings(lr, beta, lr_adagrad, lr_adaptive, beta1, beta2)
     fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
     grid = axes[0, 3].get_gridspec()
@@ -375,9 +403,9 @@ def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_ad
     with core.quiet():
         for ax, optimizer in zip(axes[:, :3].flat, OPTIMIZERS):
             update = updates[UPDATE_FUNCTIONS[optimizer]]
-            reference, reference_run = _race_path(optimizer, REFERENCE_UPDATES[UPDATE_FUNCTIONS[optimizer]],
-                                                  settings[optimizer], land, steps)
-            path, run = _race_path(optimizer, update, settings[optimizer], land, steps)
+            reference, reference_run = paths(optimizer, REFERENCE_UPDATES[UPDATE_FUNCTIONS[optimizer]],
+                                             settings[optimizer], land, steps)
+            path, run = paths(optimizer, update, settings[optimizer], land, steps)
             run, why = _shown(run, reference_run)
             path = reference if why else path
             plots.contour(ax, contours, land.xlim, land.ylim, levels=12, n=101)
@@ -437,11 +465,33 @@ def _network_cost(parameters: dict, X, Y) -> float:
     return bpref.compute_cost(bpref.model_forward(X, parameters)[0], Y)
 
 
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(a[key].shape == b[key].shape and (a[key] == b[key]).all() for key in a)
+
+
+class _SharedGradient:
+    """The network's gradients on one mini-batch as a function of the parameters, computed once for runs that
+    stand at the same parameters: the student's run and the reference's, as long as the student's optimizer is
+    right (it then costs half the time). Each caller gets its own copy to change as it likes."""
+
+    def __init__(self, X, Y):
+        self.X, self.Y, self.at, self.grads = X, Y, None, None
+
+    def __call__(self, parameters: dict) -> dict:
+        if self.at is None or not _same(self.at, parameters):
+            self.at = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+            self.grads = _network_gradients(self.at, self.X, self.Y)
+        return {key: value.copy() for key, value in self.grads.items()}
+
+
 class _TrainingRace:
     """Pairs of runs, the student's and the reference's, one pair per entry of `plans`
     ({key: (optimizer, settings, schedule)}; schedule(epoch) gives the learning rate of that epoch, or None for
     settings["lr"] throughout), all from the same initial network and fed the same mini-batches.
-    costs[key, "yours"] and costs[key, "reference"] list the cost on all the data after each epoch."""
+    costs[key, "yours"] and costs[key, "reference"] list the cost on all the data after each epoch, snapshots
+    the parameters after each epoch. A race of one plan runs exactly as that plan does in a race of several
+    (the mini-batches depend only on the epoch), so the explorers keep one race per plan and draw them together
+    (_RaceView)."""
 
     def __init__(self, updates: dict, X, Y, batch_size: int, plans: dict):
         self.X, self.Y, self.batch_size, self.plans = X, Y, batch_size, plans
@@ -451,6 +501,7 @@ class _TrainingRace:
                                                       settings, start)}
                      for key, (optimizer, settings, _) in plans.items()}
         self.costs = {(key, who): [] for key in plans for who in ("yours", "reference")}
+        self.snapshots = {(key, who): [] for key in plans for who in ("yours", "reference")}
         self.rng = np.random.default_rng(2)
         self.epochs = 0
 
@@ -462,27 +513,72 @@ class _TrainingRace:
             batches = [(self.X, self.Y)]
         for key, runs in self.runs.items():
             schedule = self.plans[key][2]
-            for who, run in runs.items():
+            for run in runs.values():
                 if schedule is not None:
                     run.settings["lr"] = schedule(self.epochs)
-                for X_batch, Y_batch in batches:
-                    run.step(lambda p, X_batch=X_batch, Y_batch=Y_batch: _network_gradients(p, X_batch, Y_batch))
-                self.costs[key, who].append(_network_cost(run.parameters, self.X, self.Y) if run.running
-                                            else np.nan)
+            for X_batch, Y_batch in batches:
+                gradient = _SharedGradient(X_batch, Y_batch)
+                for run in runs.values():
+                    run.step(gradient)
+            reference, yours = runs["reference"], runs["yours"]
+            cost = _network_cost(reference.parameters, self.X, self.Y) if reference.running else np.nan
+            self.costs[key, "reference"].append(cost)
+            if not (yours.running and reference.running and _same(yours.parameters, reference.parameters)):
+                cost = _network_cost(yours.parameters, self.X, self.Y) if yours.running else np.nan
+            self.costs[key, "yours"].append(cost)
+            for who, run in runs.items():
+                self.snapshots[key, who].append({k: np.array(v, dtype=np.float64) for k, v in run.parameters.items()})
         self.epochs += 1
 
 
-def _train_and_show(frames: core.Frames, race: _TrainingRace, epochs: int, draw: Callable):
-    """Train for `epochs` epochs, moving the progress bar and showing draw(race) every core.FRAME_SECONDS;
-    returns the final figure."""
-    frames.progress(0, epochs)
-    for epoch in range(1, epochs + 1):
-        with core.quiet():
-            race.epoch()
-        frames.progress(epoch, epochs)
-        if epoch < epochs and frames.due():
-            frames.show(draw(race))
-    return draw(race)
+class _RaceView:
+    """Races of one plan each, {key: race}, seen together after `epochs` epochs, or as far as all have got:
+    what the drawing functions read (the attributes of a _TrainingRace, cut at that epoch)."""
+
+    def __init__(self, races: dict, epochs: int):
+        first = next(iter(races.values()))
+        self.X, self.Y, self.batch_size = first.X, first.Y, first.batch_size
+        self.epochs = min([epochs] + [race.epochs for race in races.values()])
+        self.plans = {key: race.plans[key] for key, race in races.items()}
+        self.runs = {key: race.runs[key] for key, race in races.items()}
+        self.costs = {(key, who): race.costs[key, who][:self.epochs] for key, race in races.items()
+                      for who in ("yours", "reference")}
+        self.snapshots = {(key, who): race.snapshots[key, who][:self.epochs] for key, race in races.items()
+                          for who in ("yours", "reference")}
+
+
+class _RaceCache:
+    """Single-plan races by a key that says everything they depend on, each trained as far as anyone asked:
+    moving the epochs back and forth trains nothing again, and moving one optimizer's (or schedule's) knob
+    trains only that one. The oldest races go once there are more than `size`."""
+
+    def __init__(self, size: int = 30):
+        self.races, self.size = {}, size
+
+    def get(self, tag, make: Callable) -> _TrainingRace:
+        if tag not in self.races:
+            self.races[tag] = make()
+            while len(self.races) > self.size:
+                self.races.pop(next(iter(self.races)))
+        return self.races[tag]
+
+
+def _train_and_show(frames: core.Frames, races: dict, epochs: int, draw: Callable):
+    """Train every race of {key: race} to `epochs` epochs, all together (an epoch each in turn, so that the
+    frames show every curve growing), moving the progress bar and showing draw(view, epochs) every
+    core.FRAME_SECONDS; returns the final figure."""
+    view = _RaceView(races, epochs)
+    frames.progress(view.epochs, epochs)
+    while view.epochs < epochs:
+        for race in races.values():
+            if race.epochs <= view.epochs:
+                with core.quiet():
+                    race.epoch()
+        view = _RaceView(races, epochs)
+        frames.progress(view.epochs, epochs)
+        if view.epochs < epochs and frames.due():
+            frames.show(draw(view, epochs))
+    return draw(view, epochs)
 
 
 def training_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
@@ -497,9 +593,13 @@ def training_race(update_with_momentum: Callable, nesterov_step: Callable, updat
                        update_with_adam)
     X, Y = moons_for_training()
 
+    cache = _RaceCache()
+
     def draw(frames, batch_size, epochs, lr_scale):
-        race = _optimizer_training(updates, X, Y, batch_size, lr_scale)
-        return _train_and_show(frames, race, epochs, lambda race: _draw_training_race(race, epochs))
+        races = {optimizer: cache.get((optimizer, batch_size, lr_scale), lambda optimizer=optimizer: _TrainingRace(
+            updates, X, Y, batch_size, {optimizer: plan}))
+            for optimizer, plan in _optimizer_plans(lr_scale).items()}
+        return _train_and_show(frames, races, epochs, _draw_training_race)
 
     core.explore(draw, live=True, progress="epochs",
                  batch_size=core.dropdown(BATCH_SIZES, batch_size, "mini-batch size"),
@@ -507,13 +607,16 @@ def training_race(update_with_momentum: Callable, nesterov_step: Callable, updat
                  lr_scale=core.slider("log", lr_scale, -1, 1, 0.05, "learning rates ×", base=10, readout_format=".2f"))
 
 
+def _optimizer_plans(lr_scale: float) -> dict:
+    return {optimizer: (optimizer, {**settings, "lr": settings["lr"] * lr_scale}, None)
+            for optimizer, settings in TRAINING_SETTINGS.items()}
+
+
 def _optimizer_training(updates: dict, X, Y, batch_size: int, lr_scale: float) -> _TrainingRace:
-    plans = {optimizer: (optimizer, {**settings, "lr": settings["lr"] * lr_scale}, None)
-             for optimizer, settings in TRAINING_SETTINGS.items()}
-    return _TrainingRace(updates, X, Y, batch_size, plans)
+    return _TrainingRace(updates, X, Y, batch_size, _optimizer_plans(lr_scale))
 
 
-def _draw_training_race(race: _TrainingRace, epochs: int):
+def _draw_training_race(race: _TrainingRace | _RaceView, epochs: int):
     fig, (left, right) = plots.figure(ncols=2, size=(12, 4.4))
     problems, finals, drawn = [], {}, []
     for key, runs in race.runs.items():
@@ -527,8 +630,8 @@ def _draw_training_race(race: _TrainingRace, epochs: int):
         left.semilogy(at, shown, color=colour, linewidth=1.5, linestyle="--" if why else "-",
                       label=f"{key}, lr {run.settings['lr']:.3g}" + (" (reference)" if why else ""))
         drawn += [reference, shown]
-        if run.running and race.epochs:
-            finals[key] = (shown[-1], run, why)
+        if race.epochs and np.isfinite(shown[-1]):
+            finals[key] = (shown[-1], race.snapshots[key, "reference" if why else "yours"][-1], why)
     if any(problems):
         plots.note(left, core.reference_only(core.together(problems)))
     batches = -(-race.X.shape[1] // race.batch_size) if race.batch_size else 1
@@ -540,10 +643,10 @@ def _draw_training_race(race: _TrainingRace, epochs: int):
     grid, extent = plots.plane_grid(race.X, n=101)
     if finals:
         best = min(finals, key=lambda key: finals[key][0])
-        cost, run, why = finals[best]
-        predictions = bpref.model_forward(grid, run.parameters)[0]
-        plots.shade_classes(right, predictions, extent)
-        right_now = np.mean((bpref.model_forward(race.X, run.parameters)[0] >= 0.5) == (race.Y > 0.5))
+        cost, parameters, why = finals[best]
+        predictions = bpref.model_forward(np.hstack([race.X, grid]), parameters)[0]
+        plots.shade_classes(right, predictions[:, race.X.shape[1]:], extent)
+        right_now = np.mean((predictions[:, :race.X.shape[1]] >= 0.5) == (race.Y > 0.5))
         right.set_title(f"the lowest cost: {best} ({'reference' if why else 'yours'}), J = {cost:.3f}, "
                         f"{right_now:.0%} right")
     plots.class_points(right, race.X, race.Y)
@@ -585,9 +688,15 @@ def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: fl
     the cost after every epoch, drawn as training runs, over the reference's; sliders for lr0 and the decays."""
     X, Y = moons_for_training()
 
+    updates = {**REFERENCE_UPDATES, "update_with_momentum": update_with_momentum}
+    cache = _RaceCache()
+
     def draw(frames, lr0, every, k, decay_rate):
-        race = _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_rate, batch_size)
-        return _train_and_show(frames, race, epochs, lambda race: _draw_schedules(race, epochs))
+        knobs = {"constant": None, "step": every, "exponential": k, "inverse time": decay_rate}  # what each uses
+        races = {name: cache.get((name, lr0, knobs[name]), lambda name=name, plan=plan: _TrainingRace(
+            updates, X, Y, batch_size, {name: plan}))
+            for name, plan in _schedule_plans(lr0, beta, every, k, decay_rate).items()}
+        return _train_and_show(frames, races, epochs, _draw_schedules)
 
     core.explore(draw, live=True, progress="epochs",
                  lr0=core.slider("log", lr0, -2, 0.5, 0.05, "lr0", base=10, readout_format=".3f"),
@@ -596,14 +705,17 @@ def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: fl
                  decay_rate=core.slider("float", decay_rate, 0.0, 1.0, 0.02, "decay_rate (inverse time)"))
 
 
+def _schedule_plans(lr0, beta, every, k, decay_rate) -> dict:
+    return {name: ("momentum", {"lr": lr0, "beta": beta}, schedule)
+            for name, schedule in _schedules(lr0, every, k, decay_rate).items()}
+
+
 def _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_rate, batch_size) -> _TrainingRace:
-    plans = {name: ("momentum", {"lr": lr0, "beta": beta}, schedule)
-             for name, schedule in _schedules(lr0, every, k, decay_rate).items()}
     updates = {**REFERENCE_UPDATES, "update_with_momentum": update_with_momentum}
-    return _TrainingRace(updates, X, Y, batch_size, plans)
+    return _TrainingRace(updates, X, Y, batch_size, _schedule_plans(lr0, beta, every, k, decay_rate))
 
 
-def _draw_schedules(race: _TrainingRace, epochs: int):
+def _draw_schedules(race: _TrainingRace | _RaceView, epochs: int):
     fig, (left, right) = plots.figure(ncols=2, size=(12, 4.2))
     at = np.arange(epochs)
     problems, drawn = [], []
