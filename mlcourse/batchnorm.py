@@ -71,17 +71,17 @@ def _batchnorm_forward_cases(rng):
               hint="μ and σ² are per unit (per row), over the 3 examples: np.mean(..., axis=1, keepdims=True); "
                    "σ² is the mean of the squared deviations (divide by m, not m − 1)"),
         Case((CONSTANT_UNIT, np.array([[1.0], [1.0], [1.0]]), np.zeros((3, 1))), {},
-              "unit 2 constant over the batch (σ² = 0), γ = 1, β = 0",
+              "unit 2 constant over the batch (σ² = 0), γ = 1, β = 0", edge=True,
               hint="σ² = 0 for unit 2, so Ẑ = 0/√(0 + ε) = 0 there; the notes' √(σ² − ε) would take the root "
                    "of a negative number"),
         Case((CONSTANT_UNIT, np.array([[2.0], [-1.0], [0.5]]), np.array([[0.5], [1.0], [-2.0]])), {"eps": 1e-3},
               "eps = 1e-3 given",
               hint="use the eps you are given, inside the root: √(σ² + eps)"),
         Case((np.array([[2.0], [-1.0], [0.5]]), np.array([[1.5], [2.0], [-1.0]]), np.array([[0.1], [0.2], [0.3]])),
-              {}, "a batch of one example (m = 1)",
+              {}, "a batch of one example (m = 1)", edge=True,
               hint="with one example every unit is constant over the batch: μ = Z, σ² = 0, Ẑ = 0 and out = β"),
         Case((np.array([[1000.0, 1002.0, 998.0, 1001.0], [-5e3, 5e3, 0.0, 2.5e3]]), np.array([[1.0], [0.5]]),
-               np.array([[0.0], [10.0]])), {}, "large offsets and scales, n = 2, m = 4",
+               np.array([[0.0], [10.0]])), {}, "large offsets and scales, n = 2, m = 4", edge=True,
               hint="subtract the mean first, then square: np.mean((Z - mu) ** 2, ...)"),
     ]
     for k in range(3):
@@ -169,7 +169,7 @@ def _backward_cases(rng, forward):
     ]
     cases = []
     for args, kwargs, dout, case_name, hint in fixed:
-        cases.append(Case((dout, forward(*args, **kwargs)[1]), {}, case_name, hint=hint))
+        cases.append(Case((dout, forward(*args, **kwargs)[1]), {}, case_name, hint=hint, edge="σ² = 0" in case_name))
     for k in range(3):
         Z = _batch(rng, constant_unit=k == 0)
         gamma, beta = _columns(rng, Z.shape[0])
@@ -240,9 +240,11 @@ def _update_running_stats_cases(rng):
         Case((mean, var, batch_mean, batch_var), {"momentum": 0.99}, "momentum 0.99",
               hint="use the momentum you are given: 0.99·running + 0.01·batch"),
         Case((mean, var, batch_mean, batch_var), {"momentum": 0.0}, "momentum 0 (keep only the batch)",
+             edge=True,
               hint="with momentum 0 the new running statistics are the batch's"),
         Case((mean, var, batch_mean, batch_var), {"momentum": 0.5}, "momentum 0.5"),
-        Case((mean * 1e4, var * 1e6, batch_mean * 1e4, batch_var * 1e6), {"momentum": 0.8}, "large values, momentum 0.8"),
+        Case((mean * 1e4, var * 1e6, batch_mean * 1e4, batch_var * 1e6), {"momentum": 0.8}, "large values, momentum 0.8",
+             edge=True),
     ]
     for k in range(3):
         n = int(rng.integers(1, 6))
@@ -282,12 +284,14 @@ def _batchnorm_inference_cases(rng):
               np.array([[4.0], [1.0], [0.5], [2.25]])), {}, "the notes' network [2, 4, 3, 1]: Z[1] of its 3 examples",
              hint="normalise with the running statistics you are given, not with this batch's mean and variance"),
         Case((np.array([[1.0], [3.0], [0.2]]), gamma, beta, rm, rv), {}, "a batch of one example (m = 1)",
+             edge=True,
              hint="one example has no spread of its own: that is why evaluation uses the running statistics"),
-        Case((CONSTANT_UNIT, gamma, beta, rm, rv), {}, "unit 2 constant over the batch",
+        Case((CONSTANT_UNIT, gamma, beta, rm, rv), {}, "unit 2 constant over the batch", edge=True,
              hint="the batch's own σ² = 0 plays no part; divide by √(running_var + ε)"),
         Case((CONSTANT_UNIT, gamma, beta, rm, np.zeros((3, 1))), {"eps": 1e-3}, "running_var 0, eps = 1e-3",
+             edge=True,
              hint="ε inside the root keeps the division finite: √(0 + eps)"),
-        Case((CONSTANT_UNIT * 1e3, gamma, beta, rm * 1e3, rv * 1e6), {}, "large values"),
+        Case((CONSTANT_UNIT * 1e3, gamma, beta, rm * 1e3, rv * 1e6), {}, "large values", edge=True),
     ]
     for k in range(3):
         Z = _batch(rng, constant_unit=k == 0)
@@ -338,13 +342,13 @@ def _layernorm_forward_cases(rng):
              hint="μ and σ² are per example (per column), over the 4 units: axis=0, keepdims=True, both (1, 3); "
                   "γ and β are still one per unit, (4, 1)"),
         Case((CONSTANT_UNIT.T.copy(), np.ones((5, 1)), np.zeros((5, 1))), {},
-             "example 2 constant over its units (σ² = 0)",
+             "example 2 constant over its units (σ² = 0)", edge=True,
              hint="σ² = 0 for example 2, so Ẑ = 0/√(0 + ε) = 0 there; not √(σ² − ε)"),
         Case((np.array([[2.0], [-1.0], [0.5]]), np.array([[1.5], [2.0], [-1.0]]), np.array([[0.1], [0.2], [0.3]])),
-             {"eps": 1e-3}, "a batch of one example (m = 1), eps = 1e-3",
+             {"eps": 1e-3}, "a batch of one example (m = 1), eps = 1e-3", edge=True,
              hint="layer norm needs no batch: one example has statistics over its own units"),
         Case((np.array([[1000.0, -5e3], [1002.0, 5e3], [998.0, 0.0], [1001.0, 2.5e3]]), np.array([[1.0], [0.5], [2.0], [-1.0]]),
-              np.array([[0.0], [10.0], [0.0], [1.0]])), {}, "large offsets and scales, n = 4, m = 2"),
+              np.array([[0.0], [10.0], [0.0], [1.0]])), {}, "large offsets and scales, n = 4, m = 2", edge=True),
     ]
     for k in range(3):
         Z = _batch(rng, constant_unit=False)

@@ -44,9 +44,9 @@ def _conv_output_size_cases(rng):
         Case((8, 3, 0, 2), {}, "8, 3×3, stride 2 (the last window does not fit)",
              hint="(8 − 3)/2 = 2.5 is rounded down, a window may not hang over the edge: ⌊2.5⌋ + 1 = 3"),
         Case((7, 3, 1, 2), {}, "7, 3×3, pad 1, stride 2", hint="⌊(7 + 2 − 3)/2⌋ + 1 = 4"),
-        Case((6, 6, 0, 1), {}, "filter as large as the input", hint="exactly one position fits: 1"),
+        Case((6, 6, 0, 1), {}, "filter as large as the input", edge=True, hint="exactly one position fits: 1"),
         Case((10, 2, 0, 2), {}, "2×2 pooling, stride 2", hint="⌊(10 − 2)/2⌋ + 1 = 5: half the size"),
-        Case((5, 1, 3, 3), {}, "1×1 filter, pad 3, stride 3"),
+        Case((5, 1, 3, 3), {}, "1×1 filter, pad 3, stride 3", edge=True),
     ]
     for k in range(3):
         f = int(rng.integers(1, 6))
@@ -89,8 +89,8 @@ def _zero_pad_cases(rng):
                   "axes keep their sizes"),
         Case((np.arange(24.0).reshape(2, 2, 3, 2), 2), {}, "2 images, 2 channels, pad 2",
              hint="np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)))"),
-        Case((X, 0), {}, "pad 0", hint="nothing to add: the same values, the same shape"),
-        Case((np.array([[[[-1.5, 2.0, 0.25]]]]), 3), {}, "a 1×1 image with 3 channels, pad 3"),
+        Case((X, 0), {}, "pad 0", edge=True, hint="nothing to add: the same values, the same shape"),
+        Case((np.array([[[[-1.5, 2.0, 0.25]]]]), 3), {}, "a 1×1 image with 3 channels, pad 3", edge=True),
     ]
     for k in range(3):
         m, h, w, c = _ints(rng, 1, 4, 4)
@@ -127,8 +127,8 @@ def _conv_single_step_cases(rng):
              hint="multiply entry by entry and add all nine products, then add b: (0 + 3 + 6) − (2 + 5 + 8) + 0.5"),
         Case((np.ones((2, 2, 3)), np.arange(12.0).reshape(2, 2, 3), -1.0), {}, "a 2×2 window with 3 channels",
              hint="the sum runs over the channels too: all f·f·n_C_prev = 12 products"),
-        Case((np.zeros((3, 3, 2)), np.ones((3, 3, 2)), 2.0), {}, "an all-zero window", hint="only b is left"),
-        Case((np.full((1, 1, 1), 4.0), np.full((1, 1, 1), -0.5), 0.0), {}, "a 1×1 filter, one channel"),
+        Case((np.zeros((3, 3, 2)), np.ones((3, 3, 2)), 2.0), {}, "an all-zero window", edge=True, hint="only b is left"),
+        Case((np.full((1, 1, 1), 4.0), np.full((1, 1, 1), -0.5), 0.0), {}, "a 1×1 filter, one channel", edge=True),
     ]
     for k in range(3):
         f, c = int(rng.integers(1, 5)), int(rng.integers(1, 4))
