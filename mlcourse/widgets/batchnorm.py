@@ -15,6 +15,7 @@ import time
 from typing import Callable, NamedTuple
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from .. import batchnorm as bnref
 from .. import data, plots
@@ -231,6 +232,7 @@ def _bn_training_figure(plain: _BnRun, run: _BnRun | None, reference: _BnRun, wh
         curve.axvline(len(plain.costs), color=plots.WARNING, linestyle=":", linewidth=1)
         curve.text(len(plain.costs), 2.0, " without batch norm:\n diverged", color=plots.WARNING, fontsize=8)
     curve.set(xlabel="mini-batch", ylabel="cross-entropy", yscale="log", ylim=(1e-3, 10), title="cost while training")
+    curve.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost most of the drawing time
     curve.legend(loc="lower left", fontsize=8)
     if why:
         plots.note(hist, core.reference_only(why))

@@ -14,6 +14,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from .. import cnn as cnnref
 from .. import data, plots
@@ -271,6 +272,7 @@ def _cnn_training_figure(run: _CnnRun, why: str, epochs: int, finished: bool):
         smooth = np.convolve(run.costs, np.ones(per_epoch) / per_epoch, mode="valid")
         curve.plot(np.arange(per_epoch, len(run.costs) + 1), smooth, color=colour, linewidth=2, label="mean over an epoch")
     curve.set(xlabel="mini-batch", ylabel="cross-entropy", yscale="log", xlim=(0, per_epoch * epochs))
+    curve.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost most of the drawing time
     accuracy = curve.twinx()
     epochs_done = np.arange(1, len(run.accuracies) + 1) * per_epoch
     accuracy.plot(epochs_done, run.accuracies, "o-", color=plots.ACCENT, label="test accuracy")
