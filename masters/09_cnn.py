@@ -137,10 +137,11 @@ def zero_pad(X, pad):
 # %% [markdown]
 # The explorer slides a $3 \times 3$ filter over one of the digits of section 7 (the feature map comes from the
 # reference convolution until you have written yours, in the next section). Pick a filter, change the padding
-# and stride, and move the window; the title checks the output size against **your** `conv_output_size`. The
-# vertical-edge filter gives large positive values (red) where the window is brighter on its left than on its
-# right, negative ones (blue) the other way round; with stride 2 the feature map keeps every other position in
-# each direction, and with padding 1 it keeps the image's 8 × 8.
+# and stride, and move the window; the title checks the output size against **your** `conv_output_size`. A
+# pixel's value is the amount of ink, drawn dark. The vertical-edge filter gives large positive values (red)
+# where the window holds more ink in its left column than in its right one, negative values (blue) the other way
+# round, and about 0 where the ink is even; with stride 2 the feature map keeps every other position in each
+# direction, and with padding 1 it keeps the image's 8 × 8.
 
 # %%
 widgets.conv_explorer(conv_output_size, kernel="vertical edge (Sobel)", pad=1, stride=1, position=9)
@@ -188,8 +189,9 @@ def conv_forward(A_prev, W, b, stride=1, pad=0):
 # %% tests exercise="cnn.conv_forward" points=3
 
 # %% [markdown]
-# The explorer again, now with **your** `conv_forward` computing the feature map (orange marks); try the
-# horizontal-edge filter, which responds to the top and bottom of the digit's strokes.
+# The explorer again, now with **your** `conv_forward` computing the feature map (orange marks). The
+# horizontal-edge filter responds where the ink changes from top to bottom: positive along the top of the
+# zero's loop (ink above, paper below), negative along its bottom.
 
 # %%
 widgets.conv_explorer(conv_output_size, conv_forward, kernel="horizontal edge (Sobel)", pad=1, stride=1, position=20)
