@@ -190,8 +190,8 @@ def conv_forward(A_prev, W, b, stride=1, pad=0):
 
 # %% [markdown]
 # The explorer again, now with **your** `conv_forward` computing the feature map (orange marks). The
-# horizontal-edge filter responds where the ink changes from top to bottom: positive along the top of the
-# zero's loop (ink above, paper below), negative along its bottom.
+# horizontal-edge filter responds where the ink changes from top to bottom: positive with ink above and paper
+# below (the lower edge of a stroke), negative with paper above and ink below (the upper edge of a stroke).
 
 # %%
 widgets.conv_explorer(conv_output_size, conv_forward, kernel="horizontal edge (Sobel)", pad=1, stride=1, position=20)
