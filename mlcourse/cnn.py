@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .compare import Tolerance
 from .grader import Case, Exercise
@@ -154,13 +153,21 @@ EXERCISES.append(Exercise(
 
 
 def _windows(A_pad: np.ndarray, f: int, stride: int) -> np.ndarray:
-    """A read-only view (m, n_H, n_W, f, f, n_C) of every f×f window of A_pad, `stride` apart (no copy):
-    what sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride] holds, axes reordered,
-    made directly with as_strided because this runs twice per training step on small arrays."""
+    """A view (m, n_H, n_W, f, f, n_C) of every f×f window of the C-contiguous A_pad, `stride` apart (no copy):
+    what sliding_window_view(A_pad, (f, f), axis=(1, 2))[:, ::stride, ::stride] holds, axes reordered, made
+    directly from the strides because this runs twice per training step on small arrays (where
+    sliding_window_view's checks would cost as much as the arithmetic). Only ever read."""
     m, H, W, C = A_pad.shape
     s_m, s_h, s_w, s_c = A_pad.strides
     shape = (m, (H - f) // stride + 1, (W - f) // stride + 1, f, f, C)
-    return as_strided(A_pad, shape, (s_m, s_h * stride, s_w * stride, s_h, s_w, s_c), writeable=False)
+    return np.ndarray(shape, A_pad.dtype, A_pad, 0, (s_m, s_h * stride, s_w * stride, s_h, s_w, s_c))
+
+
+def _padded(A: np.ndarray, pad: int) -> np.ndarray:
+    """zero_pad(A, pad) as a C-contiguous float64 array; A itself (no copy) when pad = 0 and it already is one."""
+    if pad == 0:
+        return np.ascontiguousarray(A, dtype=np.float64)
+    return zero_pad(np.asarray(A, dtype=np.float64), pad)
 
 
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> tuple[np.ndarray, tuple]:
@@ -168,10 +175,11 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int =
     Z[i, h, w, c] = Σ_{p,q,k} A_pad[i, h·s + p, w·s + q, k] W[p, q, k, c] + b[c], (m, n_H, n_W, n_C);
     cache = (A_prev, W, b, stride, pad)."""
     f, _, n_C_prev, n_C = W.shape
-    windows = _windows(zero_pad(A_prev, pad), f, stride)
+    windows = _windows(_padded(A_prev, pad), f, stride)
     m, n_H, n_W = windows.shape[:3]
     columns = windows.reshape(m * n_H * n_W, f * f * n_C_prev)  # im2col: one row per output position
-    Z = columns @ W.reshape(f * f * n_C_prev, n_C) + b
+    Z = columns @ W.reshape(f * f * n_C_prev, n_C)
+    Z += b
     return Z.reshape(m, n_H, n_W, n_C), (A_prev, W, b, stride, pad)
 
 
@@ -182,9 +190,9 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     A_prev, W, b, stride, pad = cache
     f, _, n_C_prev, n_C = W.shape
     m, n_H, n_W, _ = dZ.shape
-    A_pad = zero_pad(A_prev, pad)
+    A_pad = _padded(A_prev, pad)
     columns = _windows(A_pad, f, stride).reshape(m * n_H * n_W, f * f * n_C_prev)
-    dZ_rows = dZ.reshape(m * n_H * n_W, n_C)
+    dZ_rows = np.ascontiguousarray(dZ, dtype=np.float64).reshape(m * n_H * n_W, n_C)
     dW = (columns.T @ dZ_rows).reshape(W.shape)
     db = dZ_rows.sum(axis=0)
     # col2im, one filter offset (p, q) at a time: every window sends dZ W[p, q]ᵀ back to its entry (p, q);
@@ -337,7 +345,7 @@ EXERCISES.append(Exercise(
 def maxpool_forward(A_prev: np.ndarray, f: int, stride: int) -> tuple[np.ndarray, tuple]:
     """(A, cache) for A_prev (m, n_H_prev, n_W_prev, n_C): A[i, h, w, c] = max of the f×f window at
     (h·stride, w·stride) of channel c, valid (no padding); cache = (A_prev, f, stride)."""
-    return _windows(A_prev, f, stride).max(axis=(3, 4)), (A_prev, f, stride)
+    return _windows(np.ascontiguousarray(A_prev), f, stride).max(axis=(3, 4)), (A_prev, f, stride)
 
 
 def maxpool_backward(dA: np.ndarray, cache: tuple) -> np.ndarray:
@@ -345,7 +353,7 @@ def maxpool_backward(dA: np.ndarray, cache: tuple) -> np.ndarray:
     row-major order on ties); where windows overlap, their gradients add up."""
     A_prev, f, stride = cache
     m, n_H, n_W, n_C = dA.shape
-    windows = _windows(A_prev, f, stride).transpose(0, 1, 2, 5, 3, 4).reshape(m, n_H, n_W, n_C, f * f)
+    windows = _windows(np.ascontiguousarray(A_prev), f, stride).transpose(0, 1, 2, 5, 3, 4).reshape(m, n_H, n_W, n_C, f * f)
     winner = np.argmax(windows, axis=-1)  # the first maximum in row-major order
     dA_prev = np.zeros(A_prev.shape)
     for p in range(f):
