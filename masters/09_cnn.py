@@ -320,7 +320,7 @@ if fast_out is not None and fast_grads is not None:
               "  in dA_prev, dW, db:", max(np.max(np.abs(a - b)) for a, b in zip(loop_grads, fast_grads)))
 
 # %% [markdown]
-# Both compute the same numbers up to rounding (differences near $10^{-15}$). The course's reference goes one
+# Both compute the same numbers up to rounding (differences of $10^{-13}$ or less). The course's reference goes one
 # step further (it builds the window view with `as_strided` and reuses one block of memory for the $f^2$
 # additions); `benchmarks/conv_speed.py` in the course repository times it against PyTorch's convolution on the
 # same shapes, and the two are within a small factor of each other on one CPU core. The digit classifier of
@@ -542,4 +542,4 @@ widgets.feature_maps(trained, conv_forward_vectorized, maxpool_forward, index=0)
 # - Parameters: $(f^2 n_{C,\text{prev}} + 1) \cdot n_C$ per convolutional layer, independent of the image size;
 #   Keras' `Dense` on an image acts on the last axis. The notes' models have 473,890, 559,906 and 68,770.
 # - A network of one convolutional layer, pooling and a dense softmax layer, built from these pieces, reads the
-#   8×8 digits with about 98 % test accuracy after a second of training.
+#   8×8 digits with about 98 % test accuracy after one to three seconds of training.
