@@ -511,7 +511,7 @@ widgets.summary_tables(model_summary, {
 # `conv_backward`. Training is mini-batch gradient descent with momentum (notebook 05: batches of 32,
 # learning rate 0.1, $\beta = 0.9$) on 1,348 digits; the other 449 are the test set, never trained on.
 #
-# Ten epochs take one to three seconds of computing, so the training runs right here (not behind a button); the progress bar and the cost curve move
+# Ten epochs take a few seconds of computing, so the training runs right here (not behind a button); the progress bar and the cost curve move
 # while it trains (in a live notebook). The green line is the accuracy on the test digits after each epoch,
 # which should end near 98 %; the panel on the right shows test digits with the network's guesses, the wrong
 # ones first, in red. The slider trains again for another number of epochs.
@@ -545,4 +545,4 @@ widgets.feature_maps(trained, conv_forward_vectorized, maxpool_forward, index=0)
 # - Parameters: $(f^2 n_{C,\text{prev}} + 1) \cdot n_C$ per convolutional layer, independent of the image size;
 #   Keras' `Dense` on an image acts on the last axis. The notes' models have 473,890, 559,906 and 68,770.
 # - A network of one convolutional layer, pooling and a dense softmax layer, built from these pieces, reads the
-#   8×8 digits with about 98 % test accuracy after one to three seconds of training.
+#   8×8 digits with about 98 % test accuracy after a few seconds of training.

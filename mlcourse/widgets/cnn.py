@@ -229,7 +229,7 @@ def _cnn_references() -> dict:
 def digits_cnn_training(conv_forward: Callable, conv_backward: Callable, maxpool_forward: Callable,
                         maxpool_backward: Callable, epochs: int = CNN_EPOCHS) -> dict | None:
     """Trains the digit classifier with the given layer functions (10 epochs of mini-batches of 32 on 1,348
-    digits; about a second with vectorized layers), redrawing its cost curve and test accuracy as it goes with
+    digits; a few seconds with vectorized layers), redrawing its cost curve and test accuracy as it goes with
     a progress bar, then shows test digits with its predictions. Returns the trained parameters (None if the
     given layers could not train it; the reference's run is shown then)."""
     layers = {"conv_forward": conv_forward, "conv_backward": conv_backward, "maxpool_forward": maxpool_forward,
