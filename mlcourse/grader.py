@@ -58,7 +58,7 @@ from .feedback import identical as _identical  # noqa: F401 - used by tests/test
 
 # One module per notebook, in course order.
 TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "bias_variance",
-          "regularization")
+          "regularization", "batchnorm", "cnn")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # Set (to "1") in the environment of a kernel whose graded cells are scored again outside it (nbgrader
