@@ -13,6 +13,8 @@ environment (defaults in brackets):
   NBGRADER_EXCHANGE       the exchange: a Docker volume name (docker) or a folder (local) [nbgrader-exchange]
   HUB_DATA                where the hub keeps its database and cookie secret [/srv/jupyterhub]
   HUB_IP, HUB_PORT        where the hub listens [0.0.0.0, 8000]
+  HUB_CONNECT_IP          where containers reach the hub: its container's name on the Docker network,
+                          or the host's address on it when the hub runs on the host [jupyterhub]
 
 Roles (JupyterHub 5): group `formgrade-<course>` holds the instructors, `nbgrader-<course>` the students
 (the group names nbgrader's JupyterHubAuthPlugin expects). Instructors may see the students and start
@@ -83,6 +85,7 @@ if SPAWNER == "docker":
     c.JupyterHub.spawner_class = "dockerspawner.DockerSpawner"
     c.DockerSpawner.image = os.environ.get("MLCOURSE_IMAGE", "nn-course:latest")
     c.DockerSpawner.network_name = os.environ.get("DOCKER_NETWORK_NAME", "jupyterhub")
+    c.DockerSpawner.use_internal_ip = True  # the hub and the proxy reach containers on that network
     c.JupyterHub.hub_ip = "0.0.0.0"  # containers reach the hub over the Docker network
     c.JupyterHub.hub_connect_ip = os.environ.get("HUB_CONNECT_IP", "jupyterhub")
     c.DockerSpawner.notebook_dir = HOME

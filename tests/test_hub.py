@@ -259,3 +259,11 @@ def test_the_production_configuration_loads():
     assert all("nbgrader-exchange" in s.volumes for s in (teacher, student))
     roles = {s.user.name: config.Spawner.environment["MLCOURSE_ROLE"](s) for s in (teacher, student)}
     assert roles == {"ada": "instructor", "alan": "student"}
+
+
+def test_the_dockerfile_copies_what_the_repository_has():
+    """The image is not built here (no Docker engine); at least every file it copies must exist."""
+    for line in (ROOT / "deploy" / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), f"deploy/Dockerfile copies {source}, which is not in the repository"
