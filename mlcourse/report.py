@@ -249,9 +249,9 @@ def _score_distribution(ax, data: ClassData) -> None:
 
 
 def _pass_rates(ax, data: ClassData) -> None:
-    n = max(1, len(data.students))
     labels = [c.label for c in data.cells]
-    full = [len(data.full_marks(c)) / n for c in data.cells]
+    graded = [max(1, sum(data.points[s][c.key] is not None for s in data.students)) for c in data.cells]
+    full = [len(data.full_marks(c)) / n for c, n in zip(data.cells, graded)]  # among those graded so far
     share = [np.mean([(data.points[s][c.key] or 0.0) / c.max_score if c.max_score else 0.0
                       for s in data.students]) if data.students else 0.0 for c in data.cells]
     y = np.arange(len(labels))
@@ -288,6 +288,11 @@ def _known_mistakes(ax, data: ClassData) -> None:
 
 
 def _points_map(ax, data: ClassData) -> None:
+    if not data.students or not data.cells:
+        ax.text(0.5, 0.5, "No graded submission yet", ha="center", va="center", transform=ax.transAxes,
+                fontsize=plots.FONT["label"], color=plots.MUTED)
+        ax.set_axis_off()
+        return
     shares = np.array([[np.nan if data.points[s][c.key] is None else
                         (data.points[s][c.key] / c.max_score if c.max_score else 1.0)
                         for c in data.cells] for s in data.students]).reshape(len(data.students), len(data.cells))

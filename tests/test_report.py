@@ -133,3 +133,13 @@ def test_a_mistake_shown_only_as_html_is_found():
 def test_no_gradebook_is_a_clear_message(tmp_path, capsys):
     assert report.main([ASSIGNMENT, "--course", str(tmp_path)]) == 1
     assert "grade the assignment first" in capsys.readouterr().err
+
+
+def test_an_assignment_nobody_handed_in_yet(tmp_path):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
+        gb.add_assignment("02_gradient_descent")
+    paths = report.write_report(tmp_path, "02_gradient_descent", out=None)
+    assert "No graded submission yet" in paths["html"].read_text(encoding="utf-8")
+    assert paths["csv"].read_text().splitlines() == ["student_id,late_penalty,total,max_total"]
