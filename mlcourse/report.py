@@ -375,7 +375,7 @@ def write_html(data: ClassData, path: Path) -> Path:
         mean = f"{np.mean(graded):.3g}" if graded else "–"
         seen = sum(len(who) for who in data.mistakes.get(c.key, {}).values())
         other = ", ".join(data.unexplained.get(c.key, [])) if c.exercise_id else "(free response)"
-        parts.append(f"<tr><td>{esc(c.label)}</td><td>{c.max_score:g}</td><td>{len(data.full_marks(c))} of {n}</td>"
+        parts.append(f"<tr><td>{esc(c.label)}</td><td>{c.max_score:g}</td><td>{len(data.full_marks(c))} of {len(graded)}</td>"
                      f"<td>{mean}</td><td>{seen}</td><td>{esc(other)}</td></tr>")
     parts.append("</table>")
     rows = _mistake_rows(data)
