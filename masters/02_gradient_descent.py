@@ -181,7 +181,16 @@ widgets.learning_rate_explorer(gradient_descent_1d, "quartic", x0=-0.5, lr=0.1, 
 #
 # "Simultaneously" matters: all the partial derivatives are evaluated at the *old* $\theta$ before any
 # parameter changes. The gradient points in the direction in which $f$ rises fastest, so $-\nabla f$ is the
-# direction of steepest descent.
+# direction of steepest descent, and gradient descent is also called the **method of steepest descent**.
+# Augustin-Louis Cauchy proposed it in 1847, in the middle of the 19th century.
+#
+# **Two slips in the notes.** One set of notes dates Cauchy's method to the "mid of 18th century"; 1847 is the
+# 19th. The same notes call the procedure "Gradient Ascent, which is also known as steepest descent". Steepest
+# descent *is* gradient descent: it steps against the gradient, $\theta - \alpha \nabla f$, to make $f$ smaller.
+# Gradient *ascent* steps along it, $\theta + \alpha \nabla f$, to make $f$ larger (to maximise a likelihood, for
+# instance); it is the same method applied to $-f$, but not another name for descent. They also say the method
+# runs "until the cost function approaches zero": it comes to rest where the *gradient* is close to zero, and
+# the cost there can be any value.
 #
 # ### Exercise 2 — `gradient_descent`
 #
@@ -510,16 +519,18 @@ widgets.decision_boundary_explorer(train_logistic_regression)
 # A constant learning rate is a compromise. Early on, large steps make quick progress; near the minimum, they
 # bounce around it, both on the bowl of section 1 with $\alpha = 1$ and, with any rate, in the noisy cloud of
 # stochastic descent. The notes suggest the natural remedy: let the rate shrink as training goes on. Two common
-# **schedules**, with the epoch number $t = 0, 1, 2, \dots$ and the initial rate $\alpha_0$:
+# **schedules**, written with the number of the epoch, $\text{epoch} = 0, 1, 2, \dots$ (the argument `epoch` in
+# the code; the first epoch is number 0), and the initial rate $\alpha_0$:
 #
-# $$\text{inverse-time decay:}\quad \alpha_t = \frac{\alpha_0}{1 + r\, t}, \qquad\qquad
-# \text{exponential decay:}\quad \alpha_t = \alpha_0\, e^{-k t},$$
+# $$\text{inverse-time decay:}\quad \alpha = \frac{\alpha_0}{1 + r \cdot \text{epoch}}, \qquad\qquad
+# \text{exponential decay:}\quad \alpha = \alpha_0\, e^{-k \cdot \text{epoch}},$$
 #
-# where $r$ (`decay_rate` in the code) and $k$ set how fast the rate falls.
+# where $r$ (`decay_rate` in the code) and $k$ set how fast the rate falls, and $e \approx 2.718$ is Euler's
+# number.
 #
-# Both start at $\alpha_0$. Inverse-time decay falls quickly at first and then slowly, like $1/t$; exponential
-# decay multiplies the rate by the same factor $e^{-k}$ every epoch, so it soon becomes tiny, which can freeze
-# training before it has arrived. A decay rate $r$ (or $k$) of 0 means no decay.
+# Both start at $\alpha_0$. Inverse-time decay falls quickly at first and then slowly, like $1/\text{epoch}$;
+# exponential decay multiplies the rate by the same factor $e^{-k}$ every epoch, so it soon becomes tiny, which can
+# freeze training before it has arrived. A decay rate $r$ (or $k$) of 0 means no decay.
 #
 # ### Exercise 8 — `lr_inverse_time_decay` and Exercise 9 — `lr_exponential_decay`
 #
@@ -572,7 +583,7 @@ widgets.decay_explorer(lr_inverse_time_decay, lr_exponential_decay)
 #   descent fast.
 # - Batch, mini-batch and stochastic descent differ only in the batch size. Smaller batches give noisier but
 #   many more steps per epoch; shuffling every epoch keeps the batches random.
-# - Decaying the learning rate, $\alpha_0/(1 + r\,t)$ or $\alpha_0 e^{-kt}$, keeps the early
-#   progress and removes the late bouncing.
+# - Decaying the learning rate with the epoch number, $\alpha_0/(1 + r \cdot \text{epoch})$ or
+#   $\alpha_0 e^{-k \cdot \text{epoch}}$, keeps the early progress and removes the late bouncing.
 #
 # Next: neurons with other activation functions, and the losses that go with them.

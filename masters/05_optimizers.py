@@ -87,15 +87,18 @@ from mlcourse.gradient_descent import random_mini_batches
 #
 # ## 2 · Exponentially weighted averages
 #
-# Given a sequence $s_1, s_2, s_3, \dots$ (daily temperatures, or one weight's gradient at successive steps),
+# Given a sequence $x_1, x_2, x_3, \dots$ (daily temperatures, or one weight's gradient at successive steps),
 # the **exponentially weighted average** (EWA) starts at $V_0 = 0$ and mixes in each new value with the weight
 # $1 - \beta$:
 #
-# $$V_t = \beta\, V_{t-1} + (1 - \beta)\, s_t, \qquad 0 \le \beta < 1 .$$
+# $$V_t = \beta\, V_{t-1} + (1 - \beta)\, x_t, \qquad 0 \le \beta < 1 .$$
+#
+# (The notes call the values $s_t$. This notebook writes $x_t$, because from section 5 on $s$ is the running
+# average of squared gradients that RMSProp and Adam keep: a different thing.)
 #
 # Substituting the formula into itself shows what $V_t$ is made of:
 #
-# $$V_t = (1 - \beta)\bigl(s_t + \beta\, s_{t-1} + \beta^2 s_{t-2} + \dots + \beta^{t-1} s_1\bigr).$$
+# $$V_t = (1 - \beta)\bigl(x_t + \beta\, x_{t-1} + \beta^2 x_{t-2} + \dots + \beta^{t-1} x_1\bigr).$$
 #
 # The value $k$ steps back counts with the weight $(1 - \beta)\beta^k$: the newest value most, older ones less
 # and less, shrinking by the factor $\beta$ per step. Unlike the mean of a sliding window, this needs no list of
@@ -110,7 +113,7 @@ from mlcourse.gradient_descent import random_mini_batches
 #
 # **The bias at the start.** The weights add up to
 # $(1 - \beta)(1 + \beta + \dots + \beta^{t-1}) = 1 - \beta^t$, which is close to 1 only once $t$ is large.
-# At $t = 1$ they add up to $1 - \beta$: $V_1 = (1 - \beta)\,s_1$, a tenth of $s_1$ for $\beta = 0.9$. The
+# At $t = 1$ they add up to $1 - \beta$: $V_1 = (1 - \beta)\,x_1$, a tenth of $x_1$ for $\beta = 0.9$. The
 # missing weight sits on the starting value $V_0 = 0$, so the first averages are pulled towards zero. The
 # **bias correction** divides by the actual sum of the weights:
 #
@@ -121,7 +124,7 @@ from mlcourse.gradient_descent import random_mini_batches
 # **The notes' example.** The derivatives of the cost with respect to one weight on the first four
 # mini-batches are $0.81, 0.9, 0.96, 0.34$; with $\beta = 0.9$:
 #
-# | $t$ | $s_t$ | $V_t = 0.9\,V_{t-1} + 0.1\,s_t$ | $1 - 0.9^t$ | $\hat V_t$ |
+# | $t$ | $x_t$ | $V_t = 0.9\,V_{t-1} + 0.1\,x_t$ | $1 - 0.9^t$ | $\hat V_t$ |
 # |---|---|---|---|---|
 # | 1 | 0.81 | 0.081 | 0.1 | 0.81 |
 # | 2 | 0.9 | 0.1629 | 0.19 | 0.8574 |
@@ -141,7 +144,7 @@ from mlcourse.gradient_descent import random_mini_batches
 
 # %% solution id="ewa"
 def ewa(values, beta, bias_correction=False):
-    """[V_1, ..., V_n] for values (n,): V_t = β·V_{t−1} + (1 − β)·s_t from V_0 = 0; divided by 1 − β^t if
+    """[V_1, ..., V_n] for values (n,): V_t = β·V_{t−1} + (1 − β)·x_t from V_0 = 0; divided by 1 − β^t if
     bias_correction."""
     ### BEGIN SOLUTION
     values = np.asarray(values, dtype=float)
@@ -408,7 +411,9 @@ def initialize_adam(parameters):
 #
 # Return five dictionaries, `(parameters, v, s, v_corrected, s_corrected)`: the new parameters, the new *uncorrected*
 # averages (the next step builds on them), and the corrected ones $\hat v$ and $\hat s$ that the step used
-# (handy for looking inside). `t` is the number of this step, 1 on the first.
+# (handy for looking inside). `t` is the number of this step, 1 on the first: unlike the epoch numbers of
+# notebook 02's schedules, which start at 0, it must start at 1, since $t = 0$ would divide by
+# $1 - \beta_1^0 = 0$.
 
 # %% solution id="update_with_adam"
 def update_with_adam(parameters, grads, v, s, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -586,12 +591,15 @@ widgets.training_race(update_with_momentum, nesterov_step, update_with_adagrad, 
 # With small mini-batches every gradient is noisy, so with a constant learning rate the parameters never
 # settle: near the minimum they keep jumping about in a region whose size grows with $\alpha$. Shrinking the
 # learning rate over the epochs keeps the fast start and lets the end settle. Notebook 02 introduced two
-# schedules, with the epoch number $e = 0, 1, 2, \dots$; here is a third, **step decay**, which halves the rate
-# every $T$ epochs:
+# schedules, written with the number of the epoch, $\text{epoch} = 0, 1, 2, \dots$ (counted from 0, and not to
+# be confused with the step counter $t$, which counts updates from 1); here is a third, **step decay**, which
+# halves the rate every $T$ epochs:
 #
-# $$\text{inverse time: } \alpha_e = \frac{\alpha_0}{1 + r\,e}, \qquad
-# \text{exponential: } \alpha_e = \alpha_0\, e^{-k e}, \qquad
-# \text{step: } \alpha_e = \alpha_0 \cdot 0.5^{\lfloor e/T \rfloor} .$$
+# $$\text{inverse time: } \alpha = \frac{\alpha_0}{1 + r \cdot \text{epoch}}, \qquad
+# \text{exponential: } \alpha = \alpha_0\, e^{-k \cdot \text{epoch}}, \qquad
+# \text{step: } \alpha = \alpha_0 \cdot 0.5^{\lfloor \text{epoch}/T \rfloor} ,$$
+#
+# where $e \approx 2.718$ is Euler's number and $\lfloor \cdot \rfloor$ rounds down.
 #
 # Adaptive optimizers scale each parameter's step, but they do not shrink it near the minimum on their own
 # (RMSProp's bouncing on the Rosenbrock valley showed that), so schedules are used with them too.
@@ -611,7 +619,7 @@ widgets.schedule_training(update_with_momentum, lr0=0.5, every=10, k=0.05, decay
 # %% [markdown]
 # ## Summary
 #
-# - An exponentially weighted average $V_t = \beta V_{t-1} + (1 - \beta)s_t$ from $V_0 = 0$ weights the value
+# - An exponentially weighted average $V_t = \beta V_{t-1} + (1 - \beta)x_t$ from $V_0 = 0$ weights the value
 #   $k$ steps back by $(1 - \beta)\beta^k$ and averages over roughly the last $1/(1 - \beta)$ values. Its weights
 #   add up to $1 - \beta^t$, so the first averages are too close to zero; $V_t / (1 - \beta^t)$ corrects this (the
 #   notes' example: 0.81, 0.8574, 0.8952, 0.7338).

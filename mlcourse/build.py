@@ -21,9 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
+from . import BRANCH, REPOSITORY, require_instructor_extra
 
-from . import BRANCH, REPOSITORY
+require_instructor_extra("mlcourse.build", __name__)  # a one-line message instead of an ImportError below
+import nbformat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = ROOT / "masters"
@@ -36,10 +37,14 @@ import sys
 
 if "google.colab" in sys.modules:
     if importlib.util.find_spec("mlcourse") is None:
+        import os
         import subprocess
 
+        # Colab's own packages already satisfy the course's; pip adds the course and keeps quiet.
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        "mlcourse @ git+https://github.com/{REPOSITORY}@{BRANCH}"], check=True)
+                        "mlcourse @ git+https://github.com/{REPOSITORY}@{BRANCH}"], check=True,
+                       env={{**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_ROOT_USER_ACTION": "ignore"}})
+        importlib.invalidate_caches()  # so that the imports below find the package just installed
     from google.colab import output
 
     output.enable_custom_widget_manager()
