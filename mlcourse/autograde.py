@@ -546,9 +546,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, help="seconds allowed per notebook cell (nbgrader's "
                         "Execute.timeout; default: the course configuration's)")
     parser.add_argument("--no-feedback", action="store_true")
+    parser.add_argument("--report", action="store_true", help="then write the class report (mlcourse.report)")
     args = parser.parse_args(argv)
     outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
                            args.student, not args.no_feedback, args.cell_timeout)
+    if args.report:
+        from .report import write_report
+        write_report(args.course, args.assignment)
     return 0 if all(o.status == "graded" for o in outcomes) else 1
 
 
