@@ -14,6 +14,7 @@ import io
 import textwrap
 
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 # The palette: the student's result is always orange, the reference always blue.
@@ -23,6 +24,8 @@ ACCENT = "#2f9e44"  # a third curve (e.g. the forward difference)
 MUTED = "#868e96"  # guides: slope lines, true tangents, grid-like marks
 WARNING = "#c92a2a"  # notes such as "not implemented yet"
 PALETTE = {"student": STUDENT, "reference": REFERENCE, "accent": ACCENT, "muted": MUTED, "warning": WARNING}
+CLASS_COLOURS = ("#7048e8", ACCENT)  # the two classes of a dataset: label 0 violet circles, label 1 green triangles
+CLASS_SHADES = ListedColormap(["#f3f0ff", "#ebfbee"])  # the plane where 0 / 1 is predicted
 
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9, "note": 9}
 PANEL_SIZE = (4.8, 3.4)  # inches per panel
@@ -97,3 +100,65 @@ def contour(ax, f, xlim: tuple[float, float], ylim: tuple[float, float], levels:
         ax.contour(x, y, z, levels=low + (high - low) * np.linspace(0.04, 1, levels) ** 2, colors=MUTED,
                    linewidths=0.7, alpha=0.8)
     ax.set(xlim=xlim, ylim=ylim)
+
+
+def ghost(ax, x, y, **style) -> None:
+    """The reference, wide and pale, for the student's line to run on top of."""
+    ax.plot(x, y, color=REFERENCE, linewidth=5, alpha=0.3, solid_capstyle="round", **style)
+
+
+def window(points: np.ndarray, pad: float = 0.25, square: bool = False):
+    """(xlim, ylim) around points (k, 2) with a margin; square: equal spans (for an equal aspect)."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    span = np.maximum(high - low, 1e-3)
+    if square:
+        span = np.full(2, span.max())
+    centre = (low + high) / 2
+    return tuple((c - (0.5 + pad) * s, c + (0.5 + pad) * s) for c, s in zip(centre, span))
+
+
+def log_room_below(ax, curves) -> None:
+    """A log y-range over the finite positive values of `curves` with space under them for a legend."""
+    values = np.concatenate([np.ravel(c) for c in curves] + [np.array([np.nan])])
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size:
+        ax.set_ylim(values.min() / 8, values.max() * 1.5)
+
+
+# --- a plane of two features, its classes and a classifier's regions
+
+
+def plane_grid(X: np.ndarray, n: int = 121, margin: float = 0.5):
+    """Points (2, n²) on a grid over X's range (examples are columns) and the extent for imshow."""
+    low, high = X.min(axis=1) - margin, X.max(axis=1) + margin
+    x1, x2 = np.meshgrid(np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n))
+    return np.vstack([x1.ravel(), x2.ravel()]), (low[0], high[0], low[1], high[1])
+
+
+def shade_classes(ax, predictions: np.ndarray, extent) -> None:
+    """Tint the plane by a 0/1 prediction made on plane_grid's grid."""
+    n = int(round(np.sqrt(predictions.size)))
+    ax.imshow(predictions.reshape(n, n) >= 0.5, extent=extent, origin="lower", cmap=CLASS_SHADES, vmin=0, vmax=1,
+              aspect="auto", interpolation="nearest")
+
+
+def class_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 24) -> None:
+    """The examples X (2, m) by their labels Y (1, m) in CLASS_COLOURS."""
+    for label, marker in ((0, "o"), (1, "^")):
+        keep = Y[0] == label
+        ax.scatter(X[0, keep], X[1, keep], s=size, marker=marker, color=CLASS_COLOURS[label], edgecolor="white",
+                   linewidth=0.6, zorder=3, label=f"label {label}")
+
+
+def separating_line(ax, w, b: float, extent, **style) -> None:
+    """The line w₁x₁ + w₂x₂ + b = 0 across the extent (nothing if w = 0)."""
+    w1, w2 = (float(v) for v in np.ravel(w))
+    if abs(w1) < 1e-12 and abs(w2) < 1e-12:
+        return
+    if abs(w2) >= abs(w1):
+        x1 = np.array(extent[:2])
+        ax.plot(x1, -(w1 * x1 + b) / w2, **style)
+    else:
+        x2 = np.array(extent[2:])
+        ax.plot(-(w2 * x2 + b) / w1, x2, **style)
+    ax.set(xlim=extent[:2], ylim=extent[2:])

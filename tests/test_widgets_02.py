@@ -11,7 +11,9 @@ import warnings
 import numpy as np
 import pytest
 
-from mlcourse import data, widgets
+from mlcourse import data
+from mlcourse.widgets import core
+from mlcourse.widgets import gradient_descent as nb02
 from mlcourse import gradient_descent as ref
 
 
@@ -38,30 +40,30 @@ def noisy(*args, **kwargs):
 BROKEN = {"not implemented": not_implemented, "nan": returns_nan, "wrong shape": wrong_shape}
 NOTES = ("not implemented yet", "returned nan", "returned shape", "raised")
 
-X, Y = widgets._regression_data()
+X, Y = nb02._regression_data()
 BLOBS = data.two_blobs(np.random.default_rng(1), m=40)
 
 # Each figure builder with one student function replaced by `fn` (None: the references).
 BUILDERS = {
-    "learning rate": lambda fn: widgets._learning_rate_figure(fn or ref.gradient_descent_1d,
-                                                              widgets.LANDSCAPES["bowl"], 0.0, 0.9, 8),
-    "gradients": lambda fn: widgets._mini_batch_figure(fn or ref.linear_regression_gradients, ref.random_mini_batches,
+    "learning rate": lambda fn: nb02._learning_rate_figure(fn or ref.gradient_descent_1d,
+                                                              nb02.LANDSCAPES["bowl"], 0.0, 0.9, 8),
+    "gradients": lambda fn: nb02._mini_batch_figure(fn or ref.linear_regression_gradients, ref.random_mini_batches,
                                                        X, Y, 0.1, 8, 2),
-    "batches": lambda fn: widgets._mini_batch_figure(ref.linear_regression_gradients, fn or ref.random_mini_batches,
+    "batches": lambda fn: nb02._mini_batch_figure(ref.linear_regression_gradients, fn or ref.random_mini_batches,
                                                      X, Y, 0.1, 8, 2),
-    "scaling": lambda fn: widgets._scaling_figure(fn or ref.gradient_descent, 0.8, 10, 8.0),
-    "boundary": lambda fn: widgets._boundary_figure(fn or ref.train_logistic_regression, *BLOBS, 0.5, 5, 8),
-    "decay": lambda fn: widgets._decay_figure(fn or ref.lr_inverse_time_decay, fn or ref.lr_exponential_decay,
+    "scaling": lambda fn: nb02._scaling_figure(fn or ref.gradient_descent, 0.8, 10, 8.0),
+    "boundary": lambda fn: nb02._boundary_figure(fn or ref.train_logistic_regression, *BLOBS, 0.5, 5, 8),
+    "decay": lambda fn: nb02._decay_figure(fn or ref.lr_inverse_time_decay, fn or ref.lr_exponential_decay,
                                               1.0, 0.5, 0.2, 10),
 }
 
 # Each public function, called as the notebook calls it (but with short runs).
 PUBLIC = {
-    "learning rate": lambda fn: widgets.learning_rate_explorer(fn, "quartic", x0=-0.5, steps=5),
-    "mini-batch": lambda fn: widgets.mini_batch_explorer(fn, fn, epochs=1),
-    "scaling": lambda fn: widgets.feature_scaling_explorer(fn, steps=5),
-    "boundary": lambda fn: widgets.decision_boundary_explorer(fn, epochs=2),
-    "decay": lambda fn: widgets.decay_explorer(fn, fn, epochs=5),
+    "learning rate": lambda fn: nb02.learning_rate_explorer(fn, "quartic", x0=-0.5, steps=5),
+    "mini-batch": lambda fn: nb02.mini_batch_explorer(fn, fn, epochs=1),
+    "scaling": lambda fn: nb02.feature_scaling_explorer(fn, steps=5),
+    "boundary": lambda fn: nb02.decision_boundary_explorer(fn, epochs=2),
+    "decay": lambda fn: nb02.decay_explorer(fn, fn, epochs=5),
 }
 
 
@@ -101,23 +103,23 @@ def test_public_functions_run_without_ipython(name, capsys):
 def test_absurd_but_finite_results_draw_quietly():
     huge = 1e300
     figures = [
-        widgets._learning_rate_figure(lambda df, x0, lr, n: np.full(n + 1, huge), widgets.LANDSCAPES["quartic"],
+        nb02._learning_rate_figure(lambda df, x0, lr, n: np.full(n + 1, huge), nb02.LANDSCAPES["quartic"],
                                       0.0, 0.1, 5),
-        widgets._mini_batch_figure(lambda w, b, X, y: (np.full((1, 1), huge), huge), ref.random_mini_batches,
+        nb02._mini_batch_figure(lambda w, b, X, y: (np.full((1, 1), huge), huge), ref.random_mini_batches,
                                    X, Y, 0.1, 8, 2),
-        widgets._scaling_figure(lambda g, x0, lr, n: np.full((n + 1, 2), huge), 0.8, 5, 8.0),
-        widgets._boundary_figure(lambda X, Y, lr, n, batch_size=None, rng=None: (np.full((2, 1), huge), -huge,
+        nb02._scaling_figure(lambda g, x0, lr, n: np.full((n + 1, 2), huge), 0.8, 5, 8.0),
+        nb02._boundary_figure(lambda X, Y, lr, n, batch_size=None, rng=None: (np.full((2, 1), huge), -huge,
                                                                                  np.full(n, huge)), *BLOBS, 0.5, 3, 0),
-        widgets._decay_figure(lambda *a: huge, lambda *a: -huge, 1.0, 0.5, 0.2, 10),
+        nb02._decay_figure(lambda *a: huge, lambda *a: -huge, 1.0, 0.5, 0.2, 10),
     ]
     assert all(not any(note in texts(fig) for note in NOTES) for fig in figures)
 
 
 def test_the_verdicts_of_the_learning_rate_explorer():
-    bowl, quartic = widgets.LANDSCAPES["bowl"], widgets.LANDSCAPES["quartic"]
+    bowl, quartic = nb02.LANDSCAPES["bowl"], nb02.LANDSCAPES["quartic"]
 
     def verdict(land, x0, lr, steps):
-        return widgets._verdict(ref.gradient_descent_1d(widgets._bounded(land.df), x0, lr, steps), land)
+        return nb02._verdict(ref.gradient_descent_1d(core.bounded(land.df), x0, lr, steps), land)
 
     assert verdict(bowl, 0.0, 0.02, 15).startswith("still on its way")
     assert verdict(bowl, 0.0, 0.5, 3) == "converges to the minimum"
@@ -135,7 +137,7 @@ def test_a_wrong_student_function_is_drawn_beside_the_reference():
             path.append(path[-1] + lr * df(path[-1]))
         return np.array(path)
 
-    fig = widgets._learning_rate_figure(uphill, widgets.LANDSCAPES["bowl"], 0.0, 0.1, 5)
+    fig = nb02._learning_rate_figure(uphill, nb02.LANDSCAPES["bowl"], 0.0, 0.1, 5)
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
     assert "yours" in labels and "reference" in labels
     assert fig.axes[1].get_title() == "moves away from the minimum"  # the verdict is about the student's path
@@ -145,13 +147,13 @@ def test_mini_batches_that_lose_examples_are_reported():
     def drop_last(X, Y, batch_size, rng):
         return ref.random_mini_batches(X, Y, batch_size, rng)[:-1]
 
-    fig = widgets._mini_batch_figure(ref.linear_regression_gradients, drop_last, X, Y, 0.1, 5, 1)
+    fig = nb02._mini_batch_figure(ref.linear_regression_gradients, drop_last, X, Y, 0.1, 5, 1)
     assert "random_mini_batches returned shape" in texts(fig)
 
 
 def test_the_notes_example_prints_the_right_values_and_the_slip(capsys):
-    widgets.notes_logistic_example(ref.logistic_regression_gradients)
+    nb02.notes_logistic_example(ref.logistic_regression_gradients)
     out = capsys.readouterr().out
     assert "-0.5500  -0.5500" in out and "-1.15" in out and "not implemented" not in out
-    widgets.notes_logistic_example(not_implemented)
+    nb02.notes_logistic_example(not_implemented)
     assert "not implemented yet" in capsys.readouterr().out

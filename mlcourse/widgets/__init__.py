@@ -1,0 +1,43 @@
+"""Explorers that draw the student's own functions beside the reference, one module per notebook.
+
+Notebooks import the package and call what they need by name:
+
+    from mlcourse import widgets
+    widgets.secant_explorer(numerical_derivative)
+
+`core` is what every explorer shares (calling the student's code safely, the explorer loop, controls);
+`derivatives`, `gradient_descent`, `neurons`, `backprop` and `optimizers` hold the explorers of notebooks
+01–05, named like the topic modules. A new notebook adds its module here and lists its public functions below.
+"""
+
+from . import backprop, core, derivatives, gradient_descent, neurons, optimizers
+from .backprop import (check_network, gradient_flow_explorer, gradient_table, model_gradient_check,
+                       moons_training_explorer, notes_forward, parameter_table, symmetry_explorer, whole_model_check)
+from .core import attempt
+from .derivatives import (difference_error_plot, gradient_check_bars, graph_explorer, line_fit_explorer,
+                          secant_explorer, sigmoid_plot)
+from .gradient_descent import (decay_explorer, decision_boundary_explorer, feature_scaling_explorer,
+                               learning_rate_explorer, mini_batch_explorer, notes_logistic_example)
+from .neurons import (activation_explorer, loss_curves, neuron_boundary_explorer, perceptron_gates, scaling_plot,
+                      softmax_temperature, step, xor_network)
+from .optimizers import (ewa_explorer, lr_step_decay, moons_for_training, optimizer_race, schedule_training,
+                         temperatures, training_race)
+
+__all__ = [
+    "attempt", "core",
+    # notebook 01
+    "difference_error_plot", "gradient_check_bars", "graph_explorer", "line_fit_explorer", "secant_explorer",
+    "sigmoid_plot",
+    # notebook 02
+    "decay_explorer", "decision_boundary_explorer", "feature_scaling_explorer", "learning_rate_explorer",
+    "mini_batch_explorer", "notes_logistic_example",
+    # notebook 03
+    "activation_explorer", "loss_curves", "neuron_boundary_explorer", "perceptron_gates", "scaling_plot",
+    "softmax_temperature", "step", "xor_network",
+    # notebook 04
+    "check_network", "gradient_flow_explorer", "gradient_table", "model_gradient_check", "moons_training_explorer",
+    "notes_forward", "parameter_table", "symmetry_explorer", "whole_model_check",
+    # notebook 05
+    "ewa_explorer", "lr_step_decay", "moons_for_training", "optimizer_race", "schedule_training", "temperatures",
+    "training_race",
+]
