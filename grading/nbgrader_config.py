@@ -31,6 +31,11 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
                                       OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+# Partial credit per test cell (mlcourse/feedback.py): "ordinary-then-edge" (the default) gives nothing unless
+# every ordinary hidden case passes, then the share of cases passed (edge cases earn the rest), so a wrong
+# formula scores 0 and a right one that trips on an edge case (overflow, 0/0) keeps most of the points;
+# "all-or-nothing" gives the points only when every case passes; "proportional" the share of cases passed.
+c.IsolatedGrades.partial_credit = "ordinary-then-edge"
 # Put back test cells a student deleted (nbgrader leaves them out otherwise).
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

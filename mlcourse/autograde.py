@@ -37,6 +37,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 from . import require_instructor_extra
 
@@ -47,6 +48,7 @@ from nbformat.notebooknode import NotebookNode  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 from sqlalchemy.exc import SAWarning  # noqa: E402
+from traitlets import Enum  # noqa: E402
 
 from . import __version__, grader, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
@@ -60,7 +62,9 @@ class SafeExecute(Execute):
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_at = None
-        return super().preprocess(nb, resources, km)
+        # IsolatedGrades scores the graded cells again and replaces their outputs: the kernel need not.
+        with mock.patch.dict(os.environ, {grader.SCORED_ELSEWHERE_VARIABLE: "1"}):
+            return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell, resources, index):
         if self._died_at is not None:
@@ -119,6 +123,10 @@ class RestoreCellMetadata(NbGraderPreprocessor):
 class IsolatedGrades(NbGraderPreprocessor):
     """Score every autograded test cell in the sandbox (see the module's docstring)."""
 
+    partial_credit = Enum(("", *grader.POLICIES), default_value="", help=(
+        "How a test cell's points follow the hidden cases passed (mlcourse/feedback.py): 'ordinary-then-edge' "
+        "(the default, also for ''), 'all-or-nothing' or 'proportional'.")).tag(config=True)
+
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
@@ -134,8 +142,9 @@ class IsolatedGrades(NbGraderPreprocessor):
                    if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
                                                     or cell.metadata.get(ANSWER_KEY))]
         order = list(tests)
-        verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
-                                                          answers, seed))) if order else {}
+        with grader.partial_credit(self.partial_credit):
+            verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
+                                                              answers, seed))) if order else {}
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in verdicts:

@@ -229,7 +229,7 @@ def _linear_backward_cases(rng):
               hint="dW = (1/m) dZ A_prevᵀ is (3, 2) like W; db = (1/m) np.sum(dZ, axis=1, keepdims=True) is (3, 1); "
                    "dA_prev = Wᵀ dZ is (2, 4) like A_prev"),
         Case((np.array([[1.0], [-2.0], [0.5]]), linear_forward(np.array([[2.0], [-1.0]]), LINEAR_W, LINEAR_B)[1]), {},
-              "m = 1 (a single example)", hint="with m = 1, dW = dZ A_prevᵀ is an outer product"),
+              "m = 1 (a single example)", hint="with m = 1, dW = dZ A_prevᵀ is an outer product", edge=True),
         Case((np.zeros((3, 4)), linear_forward(LINEAR_A, LINEAR_W, LINEAR_B)[1]), {}, "dZ all zeros",
               hint="every gradient is zero, but each still has its shape: dA_prev (2, 4), dW (3, 2), db (3, 1)"),
         Case((dZ * 1e4, linear_forward(LINEAR_A * 1e5, LINEAR_W * 1e3, LINEAR_B)[1]), {}, "large magnitudes"),
@@ -304,7 +304,7 @@ def _activation_backward_cases(rng, zero_hint: str, large_hint: str = "") -> lis
               hint="multiply dA by g'(Z) entry by entry (*), not with a matrix product"),
         Case((np.zeros((3, 2)), Z32), {}, "dA all zeros", hint="no gradient comes in, so none goes out"),
         Case((np.array([[1.0, -2.0, 3.0, 0.5]]), np.array([[-1000.0, 1000.0, -30.0, 1e-300]])), {},
-              "large and tiny magnitudes of Z", hint=large_hint),
+              "large and tiny magnitudes of Z", hint=large_hint, edge=True),
         Case((np.array([[2.0], [-1.0], [0.5]]), np.array([[0.7], [-1.2], [0.0]])), {}, "m = 1, 3 units"),
     ]
     for k in range(3):
@@ -529,7 +529,7 @@ def _model_forward_cases(rng):
         Case((NOTES_X, _scaled(NOTES_PARAMETERS, 0.0)), {}, "all parameters zero",
               hint="every Z is 0: the hidden layers give ReLU(0) = 0 and the output σ(0) = 1/2"),
         Case((NOTES_X * 10, _scaled(NOTES_PARAMETERS, 10.0)), {}, "large magnitudes",
-              hint="the output Z reaches several hundred: use a sigmoid that does not overflow"),
+              hint="the output Z reaches several hundred: use a sigmoid that does not overflow", edge=True),
     ]
     for k in range(3):
         dims = _random_dims(rng)
@@ -570,9 +570,9 @@ def _compute_cost_cases(rng):
               hint="every example costs −log(1/2) = log 2 ≈ 0.693"),
         Case((np.array([[0.8]]), np.array([[1.0]])), {}, "m = 1"),
         Case((np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])), {}, "AL exactly 1 and 0, both right",
-              hint="log(0) = −inf and 0·(−inf) = nan: clip AL to [1e-12, 1 − 1e-12] first"),
+              hint="log(0) = −inf and 0·(−inf) = nan: clip AL to [1e-12, 1 − 1e-12] first", edge=True),
         Case((np.array([[0.0, 1.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "AL exactly 0 and 1, both wrong",
-              hint="with AL clipped to [1e-12, 1 − 1e-12] a certain mistake costs −log(1e-12) ≈ 27.6"),
+              hint="with AL clipped to [1e-12, 1 − 1e-12] a certain mistake costs −log(1e-12) ≈ 27.6", edge=True),
     ]
     for k in range(3):
         m = int(rng.integers(1, 9))

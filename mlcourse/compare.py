@@ -23,10 +23,15 @@ class Tolerance:
         return f"|got − expected| ≤ {self.atol:g} + {self.rtol:g}·|expected|"
 
 
+# What kind of difference a Mismatch is (a case's hint says which kinds it is about, see cases.Case).
+VALUE, SHAPE, NONFINITE = "value", "shape", "nonfinite"
+
+
 @dataclass
 class Mismatch:
     sentence: str  # what is wrong, in one plain sentence
     evidence: list[str] = field(default_factory=list)  # expected vs got, where they differ
+    kind: str = SHAPE  # VALUE: right type and shape, wrong numbers; NONFINITE: nan/inf; SHAPE: anything else
 
 
 def compare(expected, got, tol: Tolerance = Tolerance(), where: str = "your result") -> Mismatch | None:
@@ -123,12 +128,9 @@ def _is_number(value) -> bool:
 
 
 def _compare_scalar(expected, got, tol: Tolerance, where: str) -> Mismatch | None:
+    if isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iuf":
+        got = got[()]  # a 0-d array is a number (np.where and np.sum of a 0-d input return one)
     if isinstance(got, np.ndarray):
-        if got.ndim == 0:
-            return Mismatch(
-                f"{_cap(where)} is a 0-d numpy array where a plain number is due: wrap it in float(...).",
-                [f"got: {describe(got)}"],
-            )
         if got.size == 1:
             return Mismatch(
                 f"{_cap(where)} is an array of shape {got.shape} where a single number is due: "
@@ -153,7 +155,7 @@ def _compare_scalar(expected, got, tol: Tolerance, where: str) -> Mismatch | Non
     if not np.isfinite(got):
         return Mismatch(
             f"{_cap(where)} is {float(got)} where a finite number is due.",
-            [f"expected: {describe(float(expected))}"],
+            [f"expected: {describe(float(expected))}"], NONFINITE,
         )
     if np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol):
         return None
@@ -162,7 +164,8 @@ def _compare_scalar(expected, got, tol: Tolerance, where: str) -> Mismatch | Non
         f"got:      {describe(float(got))}",
         f"abs error {abs(got - expected):.3g}; tolerance {tol}",
     ]
-    return Mismatch(f"{_cap(where)} has the wrong value{_relation(np.float64(expected), np.float64(got), tol)}.", evidence)
+    return Mismatch(f"{_cap(where)} has the wrong value{_relation(np.float64(expected), np.float64(got), tol)}.", evidence,
+                    VALUE)
 
 
 def _compare_array(expected: np.ndarray, got, tol: Tolerance, where: str) -> Mismatch | None:
@@ -198,14 +201,14 @@ def _compare_array(expected: np.ndarray, got, tol: Tolerance, where: str) -> Mis
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         return Mismatch(
             f"{_cap(where)} contains {float(got64[index])} where finite numbers are due.",
-            [f"first at index {index}: expected {expected[index]:.6g}", describe(got)],
+            [f"first at index {index}: expected {expected[index]:.6g}", describe(got)], NONFINITE,
         )
     close = np.isclose(got64, expected, rtol=tol.rtol, atol=tol.atol)
     if close.all():
         return None
     return Mismatch(
         f"{_cap(where)} has the right shape but wrong values{_relation(expected, got64, tol)}.",
-        _value_evidence(expected, got64, close, tol),
+        _value_evidence(expected, got64, close, tol), VALUE,
     )
 
 

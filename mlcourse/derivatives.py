@@ -42,7 +42,7 @@ def _numerical_derivative_cases(rng):
         Case((TRIPLE, 2.0), {"h": 0.001}, "the notes' f(a) = 3a at a = 2"),
         Case((CUBE, 2.0), {"h": 1e-3}, "x³ at 2 with h = 1e-3"),
         Case((SINE, 1.0), {"h": 1e-2}, "sin at 1 with h = 1e-2"),
-        Case((EXP_HALF, 0.0), {}, "default h", hint="leave h = 1e-5 as the default"),
+        Case((EXP_HALF, 0.0), {}, "default h", hint="leave h = 1e-5 as the default", hint_for=("value", "error")),
         Case((CUBE, 0.0), {"h": 1e-2}, "x³ at 0 (a zero slope)"),
     ]
     for k in range(4):
@@ -82,7 +82,7 @@ def _numerical_gradient_cases(rng):
     cases = [
         Case((SUM_OF_SQUARES, np.array([1.0, -2.0, 3.0])), {}, "Σx² on a vector", hint="the gradient is 2x"),
         Case((CUBIC_SUM, np.array([[1.0, 2.0, -1.0], [0.5, 0.0, 3.0]])), {"h": 1e-3}, "a 2×3 matrix",
-             hint="perturb one entry at a time; x has two axes here"),
+             hint="perturb one entry at a time; x has two axes here", hint_for=("value", "shape", "error")),
         Case((MIXED, np.array([0.3])), {"h": 1e-2}, "a single entry"),
         Case((CUBIC_SUM, np.zeros((3, 1))), {"h": 1e-2}, "zeros of shape (3, 1)"),
     ]
@@ -150,7 +150,7 @@ def _relative_error_cases(rng):
         Case((np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]]), np.array([[1.0, 0.5], [0.0, 1.0], [2.0, 1.0]])), {},
              "3×2 matrices"),
         Case((np.zeros((2, 3)), np.zeros((2, 3))), {}, "both all zeros",
-             hint="0/0 is undefined: the contract says return 0.0 when both are zero"),
+             hint="0/0 is undefined: the contract says return 0.0 when both are zero", edge=True),
         Case((np.zeros(3), np.array([0.0, 1.0, 0.0])), {}, "one all zeros"),
         Case((np.array([5.0, -5.0]), np.array([5.0, -5.0])), {}, "identical"),
     ]
@@ -291,8 +291,9 @@ def _sigmoid_cases(rng):
         Case((0.0,), {}, "z = 0 (a plain number)", hint="σ(0) = 1/2; a number in, a number out"),
         Case((np.array([[-1.0, 0.0, 1.0]]),), {}, "a (1, 3) row"),
         Case((np.array([[-1000.0, -30.0], [30.0, 1000.0], [0.0, 2.0]]),), {}, "large magnitudes (3, 2)",
-             hint="np.exp(1000) overflows; for negative z use e^z / (1 + e^z)"),
-        Case((np.array([-710.0, 710.0]),), {}, "beyond exp's range"),
+             hint="np.exp(1000) overflows: exp may only ever see −|z|, as in e^{−|z|} (never above 1)",
+             hint_for=("warning", "nonfinite"), edge=True),
+        Case((np.array([-710.0, 710.0]),), {}, "beyond exp's range", edge=True),
     ]
     for k in range(3):
         shape = (int(rng.integers(1, 5)), int(rng.integers(1, 6)))

@@ -14,7 +14,15 @@ that mistake in one sentence. Nothing the student's function does makes `check` 
 
 Each notebook's exercises live in `mlcourse/<topic>.py` as `Exercise` entries beside their references.
 The hidden part of a graded test cell calls `grade(...)`: the same check on fresh random cases whose seed
-comes from the environment variable MLCOURSE_GRADING_SEED, returning the points earned.
+comes from the environment variable MLCOURSE_GRADING_SEED, returning the points earned under the
+partial-credit policy in force (see `mlcourse.feedback`).
+
+This module runs the student's code (a time limit, the reference spy, warnings and prints captured;
+`mlcourse.sandbox` trusts this file's hooks by its name, so they stay here) and judges each call.
+The rest lives beside it and is re-exported here:
+- `mlcourse.cases`: `Case`, `Exercise`, `Described`, how arguments are shown;
+- `mlcourse.feedback`: from judged cases to feedback and points (`CheckResult`, partial-credit policies);
+- `mlcourse.diagnoses`: mistakes named without a fingerprint (off by one step, wrong axis, 1/m, ...).
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ import contextlib
 import copy
 import difflib
 import functools
-import html
 import importlib
 import inspect
 import io
@@ -40,88 +47,25 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .compare import Mismatch, Tolerance, _kind, compare, describe
+from .cases import (DEFAULT_HINT_FOR, ERROR, MUTATION, NONFINITE, SHAPE, VALUE, WARNING, Case,  # noqa: F401
+                    Described, Exercise, describe_argument)
+from .cases import parameter_names as _parameter_names
+from .compare import Mismatch, _kind, compare, describe
+from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, POLICIES, POLICY_VARIABLE,  # noqa: F401
+                       CaseOutcome, CheckResult, credit_line, partial_credit, partial_credit_policy,
+                       points_earned, summarise)
+from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
 TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
+# Set (to "1") in the environment of a kernel whose graded cells are scored again outside it (nbgrader
+# autograde with mlcourse.autograde.IsolatedGrades, which replaces their outputs): grade() then skips
+# its own run of the hidden cases. Only the autograde pipeline may set it; see grade().
+SCORED_ELSEWHERE_VARIABLE = "MLCOURSE_SCORED_ELSEWHERE"
 CALL_TIME_LIMIT = 3.0  # seconds for one call of the student's function
 _PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-# ---------------------------------------------------------------------------------------------------
-# How an exercise is described
-
-
-@dataclass(frozen=True)
-class Case:
-    """One call of the function under test: `fn(*args, **kwargs)`."""
-
-    args: tuple
-    kwargs: dict = field(default_factory=dict)
-    name: str = ""  # e.g. "the notes' worked example"; random cases get "random #k"
-    hint: str = ""  # shown when this case fails, e.g. why the edge value matters
-
-    def label(self, parameter_names: list[str]) -> str:
-        """e.g. 'the notes' example: a = 5.0, b = 3.0, c = 2.0'."""
-        names = parameter_names + [f"arg{i + 1}" for i in range(len(parameter_names), len(self.args))]
-        shown = [f"{n} = {describe_argument(a)}" for n, a in zip(names, self.args)]
-        shown += [f"{k} = {describe_argument(v)}" for k, v in self.kwargs.items()]
-        return f"{self.name}: {', '.join(shown)}" if self.name else ", ".join(shown)
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """An exercise: its reference, how to make its cases, and the mistakes it recognises."""
-
-    id: str  # "<topic>.<function name>"
-    reference: Callable
-    cases: Callable[[np.random.Generator], list[Case]]  # fixed cases first, then random ones from rng
-    fingerprints: dict[str, Callable]  # one plain sentence naming a mistake -> a function making it
-    tolerance: Tolerance = Tolerance()
-    warnings_fail: bool = False  # a warning from the student's code fails the case (e.g. exp overflow)
-
-    @property
-    def name(self) -> str:
-        return self.id.split(".", 1)[1]
-
-
-class Described:
-    """A callable with a readable name, so feedback can show `f = x ↦ x**3` instead of a memory address."""
-
-    def __init__(self, fn: Callable, text: str):
-        self._fn, self._text = fn, text
-        self.__name__ = text
-
-    def __call__(self, *args, **kwargs):
-        return self._fn(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return self._text
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-def describe_argument(value, inside: bool = False) -> str:
-    """One line for a case's argument; arrays inside dicts, lists and tuples are shown by their shapes."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {describe_argument(v, True)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)) and any(isinstance(v, (np.ndarray, list, tuple, dict)) for v in value):
-        inner = ", ".join(describe_argument(v, True) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, np.ndarray) and inside:
-        return f"<{'×'.join(map(str, value.shape)) or '0-d'} array>"
-    if isinstance(value, np.random.Generator):
-        return "a np.random.Generator"
-    text = describe(value)
-    if " at 0x" in text:  # a default repr: a memory address means nothing to a student (and changes)
-        return getattr(value, "__name__", None) or f"a {type(value).__name__}"
-    return text if "\n" not in text else "array(" + np.array2string(
-        value, separator=", ", precision=4, threshold=12, edgeitems=2
-    ).replace("\n", "") + ")"
-
 
 # ---------------------------------------------------------------------------------------------------
 # Registry
@@ -161,58 +105,6 @@ def reference(exercise_id: str) -> Callable:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Results
-
-
-@dataclass
-class CaseOutcome:
-    case: Case
-    passed: bool
-    sentence: str = ""  # why it failed, in one sentence
-    evidence: list[str] = field(default_factory=list)
-    output: Any = None  # what the student's function returned (None if it raised)
-    error: str = ""  # the type of exception the student's function raised, if it did
-    stop: bool = False  # no point running further cases (not implemented, timed out, ...)
-
-
-@dataclass
-class CheckResult:
-    exercise_id: str
-    passed: bool
-    score: float
-    max_score: float
-    feedback: str
-    seed: int | None = None
-    outcomes: list[CaseOutcome] = field(default_factory=list, repr=False)
-
-    def assert_passed(self) -> None:
-        if not self.passed:
-            raise AssertionError(self.feedback)
-
-    def __str__(self) -> str:
-        return self.feedback
-
-    def __repr__(self) -> str:
-        return self.feedback
-
-    def _repr_html_(self) -> str:
-        colour, mark = ("#1a7f37", "✔") if self.passed else ("#b42318", "✘")
-        background = "#eefbf1" if self.passed else "#fef3f2"
-        title, _, body = self.feedback.partition("\n")
-        body_html = (
-            f"<pre style='margin:6px 0 0 0;white-space:pre-wrap;font-size:12px;background:none'>"
-            f"{html.escape(body.strip())}</pre>"
-            if body.strip()
-            else ""
-        )
-        return (
-            f"<div style='border-left:5px solid {colour};background:{background};padding:6px 10px;"
-            f"border-radius:4px;font-family:sans-serif;color:#1f2328'>"
-            f"<b style='color:{colour}'>{mark} {html.escape(title)}</b>{body_html}</div>"
-        )
-
-
-# ---------------------------------------------------------------------------------------------------
 # Checking
 
 
@@ -229,16 +121,18 @@ def check(exercise_id: str, student_fn, *, hidden: bool = False, seed: int | Non
     """Run `student_fn` on the exercise's cases and explain any difference from the reference.
 
     The random cases come from `seed`; by default the grading seed (MLCOURSE_GRADING_SEED) or 0.
-    `hidden=True` draws a different set of random cases from the same seed (used when grading).
+    `hidden=True` draws a different set of random cases from the same seed (used when grading); the
+    feedback then also says how the points are computed under the partial-credit policy.
     """
     ex = exercise(exercise_id)
     seed = _seed(seed)
     cases = cases_for(exercise_id, seed, hidden)
     if not callable(student_fn):
-        return _result(ex, cases, [], seed, not_a_function(ex.name, student_fn))
+        return summarise(ex, cases, [], seed, not_a_function(ex.name, student_fn), graded=hidden)
     forbidden = _reference_code_keys(ex)
     own_name = getattr(student_fn, "__name__", ex.name)
-    return judge_calls(exercise_id, cases, lambda case: call_student(student_fn, case, forbidden), own_name, seed)
+    return judge_calls(exercise_id, cases, lambda case: call_student(student_fn, case, forbidden), own_name, seed,
+                       graded=hidden)
 
 
 def cases_for(exercise_id: str, seed: int, hidden: bool) -> list[Case]:
@@ -251,9 +145,10 @@ def not_a_function(name: str, value) -> str:
 
 
 def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], Call | str], own_name: str,
-                seed: int) -> CheckResult:
+                seed: int, graded: bool = True) -> CheckResult:
     """Judge the student's function case by case; `call_for(case)` runs it (here or in a sandbox) and
-    gives its Call, or a sentence saying why there is none (e.g. the sandbox process died)."""
+    gives its Call, or a sentence saying why there is none (e.g. the sandbox process died). When
+    `graded` (the sandbox's hidden cases), the result's share of the points follows the policy in force."""
     ex = exercise(exercise_id)
     outcomes: list[CaseOutcome] = []
     for case in cases:
@@ -263,7 +158,7 @@ def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], 
         outcomes.append(outcome)
         if outcome.stop:
             break
-    return _result(ex, cases, outcomes, seed)
+    return summarise(ex, cases, outcomes, seed, graded=graded)
 
 
 def _seed(seed: int | None) -> int:
@@ -271,15 +166,19 @@ def _seed(seed: int | None) -> int:
 
 
 def grade(exercise_id: str, student_fn, points: float) -> float:
-    """Grade on hidden cases: show the feedback, return the points earned (nbgrader reads them)."""
+    """Grade on hidden cases: show the feedback, return the points earned (nbgrader reads them).
+
+    In a kernel whose graded cells are scored again in a sandbox (SCORED_ELSEWHERE_VARIABLE set), the
+    run here would only be thrown away: say so and return 0.0 (the sandbox's verdict replaces both)."""
+    if os.environ.get(SCORED_ELSEWHERE_VARIABLE) == "1":
+        print(f"{exercise(exercise_id).name}: scored separately, in a fresh process (this output is replaced).")
+        return 0.0
     result = check(exercise_id, student_fn, hidden=True)
+    if result.credit_note:  # say it in points, as the cell is worth `points`
+        result.feedback = result.feedback.replace(credit_line(result), credit_line(result, points))
     result.feedback += f"\n(graded on hidden cases, seed {result.seed})"
     _show(result)
     return points_earned(result, points)
-
-
-def points_earned(result: CheckResult, points: float) -> float:
-    return round(points * result.score / result.max_score, 4) if result.max_score else 0.0
 
 
 def _show(result: CheckResult) -> None:
@@ -295,98 +194,9 @@ def _show(result: CheckResult) -> None:
     print(result.feedback)
 
 
-def _result(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed: int, sentence: str = "") -> CheckResult:
-    total = float(len(cases))
-    passed_count = sum(o.passed for o in outcomes)
-    failures = [o for o in outcomes if not o.passed]
-    if sentence:  # nothing could run
-        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not checked.\n{sentence}", seed, outcomes)
-    if not failures and len(outcomes) == len(cases):
-        feedback = f"{ex.name}: all {len(cases)} cases passed."
-        return CheckResult(ex.id, True, total, total, feedback, seed, outcomes)
-
-    first = failures[0]
-    if first is outcomes[0] and first.stop and "which is not implemented yet" in first.sentence:
-        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: {first.sentence}", seed, outcomes)
-    if first is outcomes[0] and first.stop and "is not implemented yet" in first.sentence:
-        return CheckResult(ex.id, False, 0.0, total, f"{ex.name}: not implemented yet.\nReplace `raise "
-                           "NotImplementedError()` with your code, then run this check again.", seed, outcomes)
-    cheated = any(o.output is _CHEATED for o in outcomes)
-    score = 0.0 if cheated else float(passed_count)
-    if cheated:  # no case counts, whatever ran before
-        lines = [f"{ex.name}: not passed, score 0 of {len(cases)}."]
-    else:
-        lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
-    mistake = None if first.stop else _fingerprint(ex, outcomes)
-    lines.append(mistake or first.sentence)
-    lines.append("")
-    lines.append(f"First failing case — {first.case.label(_parameter_names(ex.reference))}")
-    if mistake:
-        lines.append("  " + first.sentence)
-    lines.extend("  " + line for evidence in first.evidence for line in evidence.splitlines())
-    if first.case.hint:
-        lines.append(f"  Hint: {first.case.hint}")
-    others = [o.case.name or "unnamed" for o in failures[1:]]
-    if others:
-        lines.append(f"Also failing: {', '.join(others[:6])}{' …' if len(others) > 6 else ''}.")
-    skipped = len(cases) - len(outcomes)
-    if skipped:
-        lines.append(f"{skipped} further case(s) were not run.")
-    return CheckResult(ex.id, False, score, total, "\n".join(lines), seed, outcomes)
-
-
-def _parameter_names(fn: Callable) -> list[str]:
-    try:
-        return list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        return []
-
-
-def _fingerprint(ex: Exercise, outcomes: list[CaseOutcome]) -> str | None:
-    """The sentence of the first known mistake that behaves like the student's code on every case: the
-    same output, or the same kind of exception where the student's code raised one."""
-    if any(o.stop or (o.output is None and not o.error) for o in outcomes) or not outcomes:
-        return None
-    if all(o.error for o in outcomes):  # nothing to go on but exceptions: too weak to name a mistake
-        return None
-    for sentence, wrong_fn in ex.fingerprints.items():
-        if all(_same_behaviour(wrong_fn, o, ex.tolerance) for o in outcomes):
-            return sentence
-    return None
-
-
-def _same_behaviour(wrong_fn: Callable, outcome: CaseOutcome, tol: Tolerance) -> bool:
-    case = outcome.case
-    try:
-        with _quiet():
-            wrong = wrong_fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-    except Exception as exc:  # noqa: BLE001 - a mistake may well raise
-        return type(exc).__name__ == outcome.error
-    if outcome.error:
-        return False
-    try:
-        return _identical(wrong, outcome.output) or compare(wrong, outcome.output, tol) is None
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def _identical(a, b) -> bool:
-    """Exactly equal, counting nan == nan and inf == inf (compare() rejects non-finite results)."""
-    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
-        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
-    try:
-        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
-    except TypeError:
-        return False
-
-
 # ---------------------------------------------------------------------------------------------------
 # Running one case of the student's code, safely
 
-
-_CHEATED = object()  # marks an output that came from calling mlcourse's own reference
 
 
 class _TimeUp(BaseException):
@@ -469,10 +279,6 @@ def call_student(student_fn, case: Case, forbidden: frozenset) -> Call:
                 time.perf_counter() - start, deadline.expired, spy.called)
 
 
-def _run_case(ex: Exercise, student_fn, case: Case, forbidden: frozenset) -> CaseOutcome:
-    return _outcome(ex, case, call_student(student_fn, case, forbidden), getattr(student_fn, "__name__", ex.name))
-
-
 def _outcome(ex: Exercise, case: Case, call: Call, own_name: str) -> CaseOutcome:
     """Judge one call of the student's function against the reference on the same case."""
     expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
@@ -485,11 +291,13 @@ def _outcome(ex: Exercise, case: Case, call: Call, own_name: str) -> CaseOutcome
     if call.raised is not None:
         return _raised_outcome(ex, case, call.raised, own_name)
     try:
-        return _judge(ex, case, expected, call)
+        outcome = _judge(ex, case, expected, call)
     except Exception as exc:  # noqa: BLE001 - a result so odd that comparing it failed
-        return CaseOutcome(case, False, f"Your result could not be checked: reading it raised "
-                           f"{type(exc).__name__}. Return {_describe_type(expected)}.",
-                           [f"got: {_safe_repr(call.got)}"], output=call.got)
+        outcome = CaseOutcome(case, False, f"Your result could not be checked: reading it raised "
+                              f"{type(exc).__name__}. Return {_describe_type(expected)}.",
+                              [f"got: {_safe_repr(call.got)}"], output=call.got, kinds=(SHAPE,))
+    outcome.expected = expected
+    return outcome
 
 
 def _judge(ex: Exercise, case: Case, expected, call: Call) -> CaseOutcome:
@@ -499,13 +307,32 @@ def _judge(ex: Exercise, case: Case, expected, call: Call) -> CaseOutcome:
         evidence.append(f"(your function printed {call.printed_lines} line(s); hidden here)")
     changed = _mutated(case, call.args, call.kwargs, _parameter_names(ex.reference))
     if changed:
-        return CaseOutcome(case, False, changed, evidence, output=got)
-    if ex.warnings_fail and call.warnings:
-        return CaseOutcome(case, False, f"`{ex.name}` raised a warning: {call.warnings[0]}.", evidence, output=got)
+        return CaseOutcome(case, False, changed, evidence, output=got, kinds=(MUTATION,))
     mismatch: Mismatch | None = compare(expected, got, ex.tolerance)
+    warned = call.warnings if ex.warnings_fail else []
+    if mismatch is None and warned:
+        return CaseOutcome(case, False, _warning_sentence(ex, warned[0]), evidence, output=got, kinds=(WARNING,))
     if mismatch:
-        return CaseOutcome(case, False, mismatch.sentence, mismatch.evidence + evidence, output=got)
+        also = [f"(computing it also raised {warned[0]})"] if warned else []
+        return CaseOutcome(case, False, mismatch.sentence, mismatch.evidence + also + evidence, output=got,
+                           kinds=(mismatch.kind,) + ((WARNING,) if warned else ()))
     return CaseOutcome(case, True, output=got)
+
+
+def _warning_sentence(ex: Exercise, warning: str) -> str:
+    """The values are right but computing them warned: say so, and where such a warning comes from
+    when the student computed the safe form already (np.where evaluates both branches everywhere)."""
+    sentence = f"`{ex.name}` returns the right values, but raised a warning: {warning}."
+    if not warning.startswith("RuntimeWarning"):
+        return sentence
+    if "overflow" in warning and "exp" in warning:
+        return sentence + (" np.exp got a large positive number somewhere. If you chose between two formulas "
+                           "with np.where, note that np.where computes both of them for every element before "
+                           "it picks, so the formula you discard still overflows; compute e = np.exp(-np.abs(z)), "
+                           "which never exceeds 1, and build both formulas from e.")
+    return sentence + (" If you chose between two formulas with np.where, note that np.where computes both of them "
+                       "for every element before it picks, so the one you discard can still warn; give each "
+                       "formula only values it can handle (e.g. np.abs, np.clip) before choosing.")
 
 
 def _raised_outcome(ex: Exercise, case: Case, exc: Raised, own_name: str) -> CaseOutcome:
@@ -524,7 +351,7 @@ def _raised_outcome(ex: Exercise, case: Case, exc: Raised, own_name: str) -> Cas
         return CaseOutcome(case, False, f"`{ex.name}` called {call}, which would end the program; "
                            "return the result instead.", stop=True)
     return CaseOutcome(case, False, f"`{ex.name}` raised {exc.type_name}" + (f": {exc.text}" if exc.text else "."),
-                       [exc.line] if exc.line else [], error=exc.type_name)
+                       [exc.line] if exc.line else [], error=exc.type_name, kinds=(ERROR,))
 
 
 def _describe_type(value) -> str:
@@ -845,8 +672,3 @@ class _BoundedText(io.TextIOBase):
         return len(s)
 
 
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        yield

@@ -42,7 +42,7 @@ def _gd_1d_cases(rng):
         Case((_bowl_1d(3.0), 0.0, 0.1, 5), {}, "f = (x − 3)², lr 0.1: a steady approach"),
         Case((_bowl_1d(3.0), 0.0, 0.9, 6), {}, "lr 0.9: oscillating around the minimum"),
         Case((_bowl_1d(3.0), 0.0, 1.1, 6), {}, "lr 1.1: too high, it diverges"),
-        Case((_bowl_1d(0.0), 2.0, 0.25, 0), {}, "n_steps = 0", hint="the path is just [x0]"),
+        Case((_bowl_1d(0.0), 2.0, 0.25, 0), {}, "n_steps = 0", hint="the path is just [x0]", edge=True),
         Case((QUARTIC_SLOPE, -0.5, 0.1, 8), {}, "non-convex f = x⁴ − x³ from −0.5 (it slows at the flat x = 0)"),
     ]
     for k in range(3):
@@ -107,7 +107,7 @@ def _gd_cases(rng):
         Case((_quadratic_bowl(elongated, np.zeros(2)), np.array([1.0, 1.0]), 0.15, 6), {},
              "an elongated bowl (the steep direction oscillates)"),
         Case((_quadratic_bowl(np.array([[2.0]]), np.array([0.5])), np.array([3.0]), 0.1, 4), {}, "d = 1"),
-        Case((_quadratic_bowl(np.eye(3), np.zeros(3)), np.array([1.0, 2.0, 3.0]), 0.1, 0), {}, "n_steps = 0"),
+        Case((_quadratic_bowl(np.eye(3), np.zeros(3)), np.array([1.0, 2.0, 3.0]), 0.1, 0), {}, "n_steps = 0", edge=True),
     ]
     for k in range(3):
         d = int(rng.integers(2, 5))
@@ -270,7 +270,7 @@ def _propagate_cases(rng):
         Case((np.zeros((2, 1)), 0.0, X, Y), {}, "w = 0, b = 0", hint="every A is σ(0) = 0.5, so the cost is log 2"),
         Case((np.array([[1.0], [2.0]]), 2.0, X, Y), {}, "w = [1, 2], b = 2"),
         Case((np.array([[40.0]]), 0.0, np.array([[1.0, -1.0]]), np.array([[0.0, 1.0]])), {},
-             "confident and wrong", hint="clip A to [1e-12, 1 − 1e-12] before the logs"),
+             "confident and wrong", hint="clip A to [1e-12, 1 − 1e-12] before the logs", edge=True),
     ]
     for k in range(3):
         n_x, m = int(rng.integers(1, 5)), int(rng.integers(2, 9))
@@ -384,7 +384,8 @@ def _training_cases(rng):
         Case((X, Y, 0.5, 5), {}, "full batch, 5 epochs"),
         Case((X, Y, 0.1, 3), {"batch_size": 4, "rng": np.random.default_rng(1)}, "mini-batches of 4"),
         Case((X, Y, 0.05, 2), {"batch_size": 1, "rng": np.random.default_rng(2)}, "SGD (batch size 1)"),
-        Case((X, Y, 0.1, 2), {"batch_size": 5}, "rng left out", hint="rng=None means np.random.default_rng(0)"),
+        Case((X, Y, 0.1, 2), {"batch_size": 5}, "rng left out", hint="rng=None means np.random.default_rng(0)",
+             hint_for=("value", "shape", "error")),
     ]
     for k in range(2):
         n_x, m = int(rng.integers(1, 4)), int(rng.integers(4, 16))

@@ -67,7 +67,7 @@ def _neuron_cases(rng):
         Case((np.array([3.0]), np.array([-1.5]), 2.0, RELU), {}, "one input, negative sum",
              hint="w·x + b = −2.5, so ReLU gives 0"),
         Case((np.array([1.0, 1.0, 1.0, 1.0]), np.array([0.5, -0.25, 0.25, -1.0]), 0.5, STEP), {},
-             "a step neuron exactly at its threshold", hint="w·x + b = 0 and the step gives 1 for z ≥ 0"),
+             "a step neuron exactly at its threshold", hint="w·x + b = 0 and the step gives 1 for z ≥ 0", edge=True),
         Case((np.array([2.0, -1.0]), np.array([0.3, 0.8]), -1.0, TANH), {}, "a tanh neuron"),
         Case((np.array([2.0, -1.0, 4.0]), np.array([1.5, 2.0, -0.5]), 1.25, IDENTITY), {}, "a linear neuron"),
     ]
@@ -111,7 +111,7 @@ def _perceptron_predict_cases(rng):
     cases = [
         Case((AND_X, np.array([[1.0], [1.0]]), -1.5), {}, "AND: w = [1, 1], b = −1.5"),
         Case((AND_X, np.array([[1.0], [1.0]]), -1.0), {}, "OR with points on the boundary",
-             hint="wᵀx + b is exactly 0 at (0, 1) and (1, 0); the contract says ≥ 0 gives 1"),
+             hint="wᵀx + b is exactly 0 at (0, 1) and (1, 0); the contract says ≥ 0 gives 1", edge=True),
         Case((AND_X, np.zeros((2, 1)), 0.0), {}, "w = 0, b = 0 (where training starts)",
              hint="wᵀx + b = 0 for every example, and 0 ≥ 0, so every prediction is 1"),
         Case((np.array([[1.0], [-2.0], [0.5]]), np.array([[2.0], [1.0], [-2.0]]), 0.5), {}, "m = 1, 3 features"),
@@ -167,7 +167,8 @@ def _perceptron_train_cases(rng):
         Case((np.array([[2.0], [-1.0], [3.0]]), np.array([[0.0]]), 0.5, 1), {}, "one example with label 0",
              hint="w = 0, b = 0 gives wᵀx + b = 0, so ŷ = 1 and the first update is w ← w − lr·x, "
                   "b ← b − lr"),
-        Case((AND_X, AND_Y, 1.0, 0), {}, "n_epochs = 0", hint="no passes: w stays zeros of shape (n_x, 1), b = 0.0"),
+        Case((AND_X, AND_Y, 1.0, 0), {}, "n_epochs = 0", hint="no passes: w stays zeros of shape (n_x, 1), b = 0.0",
+             edge=True),
         Case((X35, np.array([[1.0, 0.0, 0.0, 1.0, 0.0]]), 0.25, 5), {}, "3 features, 5 examples, lr = 0.25"),
     ]
     # Small integers and power-of-two learning rates keep every sum exact, so wᵀx + b = 0 (which happens,
@@ -225,7 +226,7 @@ def _activation_cases(rng, large_hint: str = "") -> list[Case]:
         Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row"),
         Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {}, "a (3, 2) matrix"),
         Case((np.array([[-1000.0, -30.0], [30.0, 1000.0], [0.0, 2.0]]),), {}, "large magnitudes (3, 2)",
-             hint=large_hint),
+             hint=large_hint, hint_for=("warning", "nonfinite"), edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
@@ -285,14 +286,14 @@ def _leaky_cases(rng, derivative: bool = False) -> list[Case]:
     zero_hint = "at z = 0 exactly the value is alpha (the contract: alpha for z ≤ 0)" if derivative else ""
     cases = [
         Case((-2.0,), {}, "z = −2 (a plain number), default alpha", hint="a number in, a number out"),
-        Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint),
+        Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint, edge=True),
         Case((row,), {}, "a (1, 5) row, default alpha", hint="leave alpha = 0.01 as the default"),
         Case((row,), {"alpha": 0.1}, "alpha = 0.1 (the notes' slope)", hint="use the alpha you are given"),
         Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {"alpha": 0.2}, "a (3, 2) matrix, alpha = 0.2"),
         Case((np.array([[-4.0, 3.0, -1.0]]),), {"alpha": 1.5}, "alpha = 1.5 (larger than 1)",
              hint="alpha·z for z ≤ 0 and z otherwise; np.maximum(alpha*z, z) is the same thing only when "
                   "alpha < 1"),
-        Case((np.array([[-1000.0, 1000.0], [0.0, -30.0]]),), {"alpha": 0.05}, "large magnitudes (2, 2)"),
+        Case((np.array([[-1000.0, 1000.0], [0.0, -30.0]]),), {"alpha": 0.05}, "large magnitudes (2, 2)", edge=True),
     ]
     for k in range(3):
         alpha = float(np.round(rng.uniform(0.02, 0.3), 3))
@@ -363,10 +364,11 @@ def _softmax_cases(rng):
         Case((np.array([[1.0, 2.0, 3.0], [1.0, 0.0, -1.0]]),), {}, "2 classes, 3 examples",
              hint="each column (one example) sums to 1, not each row"),
         Case((np.array([[1000.0, -1000.0], [999.0, -998.0], [998.0, -1000.0]]),), {}, "large logits (3, 2)",
-             hint="np.exp(1000) overflows; subtract each column's max first (the result does not change)"),
+             hint="np.exp(1000) overflows; subtract each column's max first (the result does not change)",
+             hint_for=("nonfinite", "warning", "value"), edge=True),
         Case((np.array([[1000.0, 1.0], [999.0, 2.0], [990.0, 3.0]]),), {}, "columns on very different scales",
              hint="subtract each column's own max (axis=0, keepdims=True); the max of the whole Z makes "
-                  "e^(1 − 1000) underflow to 0 in the second column"),
+                  "e^(1 − 1000) underflow to 0 in the second column", edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng, 2, 5)) * 3,), {}, f"random #{k + 1}"))
@@ -439,11 +441,12 @@ def relu_derivative(z):
 
 def _relu_derivative_cases(rng):
     cases = [
-        Case((0.0,), {}, "z = 0 (a plain number)", hint="the course takes the slope at 0 to be 0: 1 only for z > 0"),
+        Case((0.0,), {}, "z = 0 (a plain number)", hint="the course takes the slope at 0 to be 0: 1 only for z > 0",
+             edge=True),
         Case((3.0,), {}, "z = 3 (a plain number)", hint="a number in, a number out"),
         Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row with a 0"),
         Case((np.array([[-3.0, 0.0], [0.0, -0.1], [4.0, 0.25]]),), {}, "a (3, 2) matrix with zeros"),
-        Case((np.array([[-1000.0, 1000.0, 1e-300]]),), {}, "large and tiny magnitudes"),
+        Case((np.array([[-1000.0, 1000.0, 1e-300]]),), {}, "large and tiny magnitudes", edge=True),
     ]
     for k in range(3):
         cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
@@ -541,10 +544,10 @@ STANDARDIZE_X = np.array([[1.0, 2.0, 3.0, 6.0], [150.0, 160.0, 180.0, 190.0]])
 def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
     cases = [
         Case((STANDARDIZE_X,), {}, "2 features on different scales, 4 examples",
-             hint=f"one {per_row} per feature, i.e. per row (axis=1, keepdims=True)"),
+             hint=f"one {per_row} per feature, i.e. per row (axis=1, keepdims=True)", hint_for=("axis", "shape", "error")),
         Case((np.array([[1.0, 2.0, 4.0], [5.0, 5.0, 5.0]]),), {}, "a constant feature",
-             hint=f"the second row never changes: {constant}"),
-        Case((np.array([[3.0], [-1.0], [0.5]]),), {}, "m = 1: every feature is constant"),
+             hint=f"the second row never changes: {constant}", edge=True),
+        Case((np.array([[3.0], [-1.0], [0.5]]),), {}, "m = 1: every feature is constant", edge=True),
         Case((np.array([[-1.0, 4.0], [0.0, 10.0], [2.0, -2.0]]),), {}, "3 features, 2 examples"),
     ]
     for k in range(3):
@@ -675,9 +678,9 @@ def _bce_cases(rng):
         Case((np.array([[0.92, 0.09, 0.03, 0.94]]), np.array([[1.0, 1.0, 0.0, 0.0]])), {},
              "all four of the notes' examples"),
         Case((np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])), {}, "a = 1 and a = 0 exactly, both right",
-             hint="log(0) is −inf and 0·(−inf) is nan: clip a to [1e-12, 1 − 1e-12] first"),
+             hint="log(0) is −inf and 0·(−inf) is nan: clip a to [1e-12, 1 − 1e-12] first", edge=True),
         Case((np.array([[0.0, 1.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])), {}, "a = 0 and a = 1 exactly, both wrong",
-             hint="with a clipped to [1e-12, 1 − 1e-12] a certain mistake costs about −log(1e-12) ≈ 27.6"),
+             hint="with a clipped to [1e-12, 1 − 1e-12] a certain mistake costs about −log(1e-12) ≈ 27.6", edge=True),
         Case((np.array([[0.7, 0.2], [0.5, 0.9], [0.1, 0.6]]), np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])), {},
              "several outputs (3, 2): mean over every entry"),
     ]
@@ -725,7 +728,7 @@ def _cce_cases(rng):
              "3 classes, 2 examples", hint="add up −log of the true class's probability, then divide by m = 2"),
         Case((np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])), {},
              "probabilities of exactly 0 and 1",
-             hint="log(0) = −inf and 0·(−inf) = nan: clip A below at 1e-12 first"),
+             hint="log(0) = −inf and 0·(−inf) = nan: clip A below at 1e-12 first", edge=True),
         Case((np.array([[0.5, 0.2, 0.1, 0.3, 0.25], [0.3, 0.7, 0.1, 0.3, 0.25], [0.2, 0.1, 0.8, 0.4, 0.5]]),
               np.array([[1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 0.0, 1.0]])), {},
              "3 classes, 5 examples"),
@@ -814,7 +817,8 @@ def _count_cases(rng):
         Case(([3, 1],), {}, "logistic regression on 3 features", hint="3 weights and 1 bias"),
         Case(([784, 128, 10],), {}, "an MNIST-sized network [784, 128, 10]"),
         Case(([4, 8, 8, 3],), {}, "two hidden layers [4, 8, 8, 3]"),
-        Case(([5],), {}, "only an input layer", hint="no layer computes anything, so there is nothing to learn"),
+        Case(([5],), {}, "only an input layer", hint="no layer computes anything, so there is nothing to learn",
+             edge=True),
     ]
     for k in range(3):
         cases.append(Case(([int(n) for n in rng.integers(1, 65, size=int(rng.integers(2, 6)))],), {},

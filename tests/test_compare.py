@@ -232,9 +232,21 @@ def test_scalar_equal_and_numeric_types_accepted():
     assert compare(0.5, fractions.Fraction(1, 2)) is None
 
 
-def test_zero_d_array_is_named_as_a_shape_mistake():
-    found = mismatch(0.5, np.array(0.5))
-    assert "0-d" in found.sentence and "float(" in found.sentence
+def test_zero_d_array_is_accepted_as_a_number():
+    # np.where and np.sum give 0-d arrays for plain-number inputs: that is a number, and right here
+    assert compare(0.5, np.where(0.0 >= 0, np.array(0.5), 0.0)) is None
+    assert compare(3, np.array(3)) is None
+    found = mismatch(0.5, np.array(0.75))  # ... and wrong like any other number
+    assert "wrong value" in found.sentence and found.kind == "value"
+    assert "True" in mismatch(1.0, np.array(True)).sentence or "number" in mismatch(1.0, np.array(True)).sentence
+
+
+def test_mismatches_say_what_kind_they_are():
+    assert mismatch(np.ones((2, 3)), np.ones((3, 2))).kind == "shape"
+    assert mismatch(np.ones(3), np.array([1.0, np.nan, 1.0])).kind == "nonfinite"
+    assert mismatch(np.ones(3), 2 * np.ones(3)).kind == "value"
+    assert mismatch((1.0, 2.0), (1.0,)).kind == "shape"
+    assert mismatch(1.0, float("inf")).kind == "nonfinite"
 
 
 def test_one_by_one_array_is_named_as_a_shape_mistake():

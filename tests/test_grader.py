@@ -217,12 +217,17 @@ def test_grade_gives_partial_points_to_outputs_hard_coded_from_the_visible_check
         return out
 
     assert quietly(exercise_id, recorder).passed  # what the student saw, without a grading seed
-    calls = itertools.count()
     monkeypatch.setenv(grader.SEED_VARIABLE, "99")
-    points = grader.grade(exercise_id, lambda *a, **k: recorded[min(next(calls), len(recorded) - 1)], points=3)
-    assert 0 < points < 3
-    out, err = capfd.readouterr()
-    assert err == "" and "seed 99" in out and "cases passed" in out
+    for policy in ("proportional", "ordinary-then-edge", "all-or-nothing"):
+        monkeypatch.setenv(grader.POLICY_VARIABLE, policy)
+        calls = itertools.count()
+        points = grader.grade(exercise_id, lambda *a, **k: recorded[min(next(calls), len(recorded) - 1)], points=3)
+        out, err = capfd.readouterr()
+        assert err == "" and "seed 99" in out and "cases passed" in out
+        if policy == "proportional":  # the fixed cases still pass
+            assert 0 < points < 3 and f"→ {points:g} of 3 points (proportional)" in out
+        else:  # random ordinary cases fail: nothing
+            assert points == 0 and "→ 0 of 3 points" in out
 
 
 def test_grade_gives_nothing_for_nothing(monkeypatch, capfd):
@@ -244,11 +249,14 @@ def test_grade_gives_points_in_proportion_to_the_cases_passed(monkeypatch, capfd
         return sigmoid(z) if np.ndim(z) == 0 else np.zeros_like(z)
 
     monkeypatch.setenv(grader.SEED_VARIABLE, "5")
+    monkeypatch.setenv(grader.POLICY_VARIABLE, "proportional")
     result = grader.check("derivatives.sigmoid", only_numbers, hidden=True)
     points = grader.grade("derivatives.sigmoid", only_numbers, points=2)
     assert 0 < result.score < result.max_score
     assert points == pytest.approx(2 * result.score / result.max_score, abs=1e-4)  # rounded to 4 places
-    capfd.readouterr()
+    out, _ = capfd.readouterr()
+    passed = int(result.score)
+    assert f"Points: {passed} of {result.max_score:g} cases passed → {points:g} of 2 points (proportional)." in out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -510,8 +518,49 @@ def test_sigmoid_that_overflows_fails_with_the_warning_named():
         return float(s) if np.ndim(s) == 0 else s
 
     result = failed("derivatives.sigmoid", sigmoid)
-    assert "`sigmoid` raised a warning: RuntimeWarning: overflow encountered in exp." in result.feedback
+    assert result.feedback.splitlines()[1].startswith(
+        "`sigmoid` returns the right values, but raised a warning: RuntimeWarning: overflow encountered in exp.")
+    assert "np.where computes both of them for every element" in result.feedback
     assert "large magnitudes" in result.feedback and "Hint: np.exp(1000) overflows" in result.feedback
+
+
+def test_a_safe_sigmoid_written_with_np_where_is_told_why_it_still_warns():
+    def sigmoid(z):  # the safe formulas, but np.where evaluates both for every element
+        z = np.asarray(z, dtype=float)
+        s = np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+        return s  # a 0-d array for a number: accepted as a number
+
+    result = failed("derivatives.sigmoid", sigmoid)
+    assert "returns the right values, but raised a warning" in result.feedback
+    assert "np.where computes both of them for every element before it picks" in result.feedback
+    assert "np.exp(-np.abs(z))" in result.feedback
+    assert "z = 0 (a plain number)" not in result.feedback  # the 0-d array was a right number
+
+
+def test_a_hint_is_shown_only_for_the_failure_it_is_about():
+    def numerical_gradient(f, x, h=1e-5):  # right values, but x is changed in place
+        grad = np.zeros_like(x, dtype=float)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h
+            plus = f(x)
+            x[i] = old - h
+            minus = f(x)
+            x[i] = old + 1.0  # forgets to restore x
+            grad[i] = (plus - minus) / (2 * h)
+        return grad
+
+    text = failed("derivatives.numerical_gradient", numerical_gradient).feedback
+    assert "changed `x` in place" in text and "Hint:" not in text
+
+    sigmoid = own("derivatives.sigmoid")
+    text = failed("derivatives.sigmoid", lambda z: sigmoid(z) + 1e-3).feedback  # a value mistake: the hint
+    assert "Hint: σ(0) = 1/2" in text
+
+    def sigmoid_raises(z):
+        raise ValueError("no")
+
+    assert "Hint:" not in failed("derivatives.sigmoid", sigmoid_raises).feedback  # an error: its own sentence
 
 
 def test_a_warning_in_a_passing_function_does_not_leak():

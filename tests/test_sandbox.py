@@ -116,9 +116,10 @@ def test_getting_round_the_reference_spy_is_refused(route):
     assert_only_sigmoid_hurt(verdicts)
 
 
-def test_outputs_replayed_from_another_seed_earn_only_what_the_code_earns():
+def test_outputs_replayed_from_another_seed_earn_only_what_the_code_earns(monkeypatch):
     """A submission that looks its answers up in a table recorded under seed 1 passes there, and only
     the fixed cases under the next grading seed."""
+    monkeypatch.setenv(grader.POLICY_VARIABLE, "proportional")  # (the default policy gives it nothing)
     table = {}
     for case in grader.cases_for(ATTACKED, 1, hidden=True):
         z = case.args[0]

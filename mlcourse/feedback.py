@@ -1,0 +1,288 @@
+"""From judged cases to what the student reads and the points a test cell earns.
+
+`summarise` turns the outcome of every case into a `CheckResult`: one plain sentence on what is wrong
+(a known mistake of the exercise if its fingerprint matches, else a generic diagnosis from
+`mlcourse.diagnoses`, else the first failing case's own sentence), then the evidence, and the case's
+hint only when it is about the way the case failed.
+
+Partial credit follows a policy the instructor chooses (`c.IsolatedGrades.partial_credit` in
+grading/nbgrader_config.py, or the environment variable MLCOURSE_PARTIAL_CREDIT):
+
+    "ordinary-then-edge"  (the default) nothing unless every ordinary case passes; then the cases
+                          passed, edge cases included, in proportion. A wrong formula fails ordinary
+                          cases and earns 0; a right one that trips on an edge case (overflow, 0/0)
+                          keeps most of the points.
+    "all-or-nothing"      the points only when every case passes.
+    "proportional"        the share of cases passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import html
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from . import diagnoses
+from .cases import Case, Exercise, parameter_names
+from .compare import Tolerance, compare
+
+POLICY_VARIABLE = "MLCOURSE_PARTIAL_CREDIT"
+POLICIES = ("ordinary-then-edge", "all-or-nothing", "proportional")
+DEFAULT_POLICY = "ordinary-then-edge"
+_chosen_policy: list[str] = []  # set while IsolatedGrades grades (see `partial_credit`)
+
+CHEATED = object()  # marks an output that came from calling mlcourse's own reference
+
+
+@dataclass
+class CaseOutcome:
+    case: Case
+    passed: bool
+    sentence: str = ""  # why it failed, in one sentence
+    evidence: list[str] = field(default_factory=list)
+    output: Any = None  # what the student's function returned (None if it raised)
+    error: str = ""  # the type of exception the student's function raised, if it did
+    stop: bool = False  # no point running further cases (not implemented, timed out, ...)
+    kinds: tuple[str, ...] = ()  # how it failed: cases.VALUE, SHAPE, NONFINITE, WARNING, MUTATION, ERROR
+    expected: Any = None  # what the reference returned
+
+
+@dataclass
+class CheckResult:
+    exercise_id: str
+    passed: bool
+    score: float  # cases passed (0 if the reference was called)
+    max_score: float  # cases
+    feedback: str
+    seed: int | None = None
+    outcomes: list[CaseOutcome] = field(default_factory=list, repr=False)
+    credit: float | None = None  # share of the points earned under `policy`; None: score / max_score
+    policy: str = ""
+    credit_note: str = ""  # how the share was computed, e.g. "3 of 5 ordinary cases passed → ..."
+
+    @property
+    def share(self) -> float:
+        if self.credit is not None:
+            return self.credit
+        return self.score / self.max_score if self.max_score else 0.0
+
+    def assert_passed(self) -> None:
+        if not self.passed:
+            raise AssertionError(self.feedback)
+
+    def __str__(self) -> str:
+        return self.feedback
+
+    def __repr__(self) -> str:
+        return self.feedback
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#1a7f37", "✔") if self.passed else ("#b42318", "✘")
+        background = "#eefbf1" if self.passed else "#fef3f2"
+        title, _, body = self.feedback.partition("\n")
+        body_html = (
+            f"<pre style='margin:6px 0 0 0;white-space:pre-wrap;font-size:12px;background:none'>"
+            f"{html.escape(body.strip())}</pre>"
+            if body.strip()
+            else ""
+        )
+        return (
+            f"<div style='border-left:5px solid {colour};background:{background};padding:6px 10px;"
+            f"border-radius:4px;font-family:sans-serif;color:#1f2328'>"
+            f"<b style='color:{colour}'>{mark} {html.escape(title)}</b>{body_html}</div>"
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Partial credit
+
+
+def partial_credit_policy() -> str:
+    """The policy in force: the one IsolatedGrades was configured with while it grades, else
+    MLCOURSE_PARTIAL_CREDIT, else DEFAULT_POLICY."""
+    chosen = (_chosen_policy[-1] if _chosen_policy else "") or os.environ.get(POLICY_VARIABLE, "").strip()
+    return chosen if chosen in POLICIES else DEFAULT_POLICY
+
+
+@contextlib.contextmanager
+def partial_credit(policy: str | None):
+    """Grade under `policy` inside this block (None or "": the course default)."""
+    if policy and policy not in POLICIES:
+        raise ValueError(f"Unknown partial-credit policy {policy!r}; choose one of {', '.join(POLICIES)}.")
+    _chosen_policy.append(policy or "")
+    try:
+        yield
+    finally:
+        _chosen_policy.pop()
+
+
+def credit(cases: list[Case], outcomes: list[CaseOutcome], policy: str) -> tuple[float, str]:
+    """(share of the points, how it was computed) for these outcomes; cases not run count as failed."""
+    passed = [o.passed for o in outcomes] + [False] * (len(cases) - len(outcomes))  # outcome k is case k's
+    ordinary = [c for c in cases if not c.edge]
+    edge = [c for c in cases if c.edge]
+    n_passed = sum(passed)
+    n_ordinary = sum(p for p, c in zip(passed, cases) if not c.edge)
+    n_edge = n_passed - n_ordinary
+    total = len(cases)
+    if policy == "proportional":
+        share = n_passed / total if total else 0.0
+        return share, f"{n_passed} of {total} cases passed → {_percent(share)} (proportional)"
+    if policy == "all-or-nothing":
+        share = 1.0 if n_passed == total and total else 0.0
+        return share, f"{n_passed} of {total} cases passed → {_percent(share)} (all-or-nothing: every case must pass)"
+    # ordinary-then-edge
+    if n_ordinary < len(ordinary) or not total:
+        return 0.0, (f"{n_ordinary} of {len(ordinary)} ordinary cases passed → {_percent(0.0)} (ordinary cases "
+                     "first: every one must pass before any points)")
+    share = n_passed / total
+    edges = f", and {n_edge} of {len(edge)} edge cases" if edge else ""
+    return share, (f"all {len(ordinary)} ordinary cases{edges} passed → {_percent(share)} (ordinary cases first, "
+                   "then edge cases in proportion)")
+
+
+def credit_line(result: CheckResult, points: float | None = None) -> str:
+    """'Points: 3 of 5 ordinary cases passed → 0 of 2 points (...)' for grade(); without points, the share."""
+    if not result.credit_note:
+        return ""
+    note = result.credit_note
+    if points is not None:
+        earned = points_earned(result, points)
+        note = note.replace(f"→ {_percent(result.share)}", f"→ {earned:g} of {points:g} points", 1)
+    return f"Points: {note}."
+
+
+def points_earned(result: CheckResult, points: float) -> float:
+    return round(points * result.share, 4) if result.max_score else 0.0
+
+
+def _percent(share: float) -> str:
+    if share == 0:
+        return "no points"
+    if share == 1:
+        return "full points"
+    return f"{100 * share:.0f} % of the points"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The feedback
+
+
+def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed: int, sentence: str = "",
+              graded: bool = False) -> CheckResult:
+    """The CheckResult for these outcomes; `sentence`: nothing could run, and why. When `graded`, the
+    points are computed under the partial-credit policy in force and the feedback says how."""
+    policy = partial_credit_policy()
+    total = float(len(cases))
+    passed_count = sum(o.passed for o in outcomes)
+    failures = [o for o in outcomes if not o.passed]
+
+    def finish(passed: bool, score: float, lines: list[str], share: float | None = None, note: str = ""):
+        if graded and not passed:
+            if share is None:
+                share, note = credit(cases, outcomes, policy)
+            lines = lines + [f"Points: {note}."]
+        return CheckResult(ex.id, passed, score, total, "\n".join(lines), seed, outcomes,
+                           None if share is None else share, policy if graded else "", note)
+
+    if sentence:  # nothing could run
+        return finish(False, 0.0, [f"{ex.name}: not checked.", sentence], 0.0, "nothing could be run → no points")
+    if not failures and len(outcomes) == len(cases):
+        return CheckResult(ex.id, True, total, total, f"{ex.name}: all {len(cases)} cases passed.", seed, outcomes,
+                           1.0, policy if graded else "")
+
+    first = failures[0]
+    if first is outcomes[0] and first.stop and "which is not implemented yet" in first.sentence:
+        return finish(False, 0.0, [f"{ex.name}: {first.sentence}"], 0.0, "not implemented yet → no points")
+    if first is outcomes[0] and first.stop and "is not implemented yet" in first.sentence:
+        return finish(False, 0.0, [f"{ex.name}: not implemented yet.", "Replace `raise NotImplementedError()` "
+                                   "with your code, then run this check again."], 0.0, "not implemented yet → no points")
+    cheated = any(o.output is CHEATED for o in outcomes)
+    score = 0.0 if cheated else float(passed_count)
+    if cheated:  # no case counts, whatever ran before
+        lines = [f"{ex.name}: not passed, score 0 of {len(cases)}."]
+    else:
+        lines = [f"{ex.name}: {passed_count} of {len(cases)} cases passed."]
+    mistake = None if first.stop else fingerprint(ex, outcomes)
+    diagnosis = None if first.stop else diagnose(ex, outcomes)  # also for the hint when a fingerprint wins
+    headline = mistake or (diagnosis[1] if diagnosis else None)
+    lines.append(headline or first.sentence)
+    lines.append("")
+    lines.append(f"First failing case — {first.case.label(parameter_names(ex.reference))}")
+    if headline:
+        lines.append("  " + first.sentence)
+    lines.extend("  " + line for evidence in first.evidence for line in evidence.splitlines())
+    kinds = first.kinds + ((diagnosis[0],) if diagnosis else ())
+    if first.case.hint_applies(kinds):
+        lines.append(f"  Hint: {first.case.hint}")
+    others = [o.case.name or "unnamed" for o in failures[1:]]
+    if others:
+        lines.append(f"Also failing: {', '.join(others[:6])}{' …' if len(others) > 6 else ''}.")
+    skipped = len(cases) - len(outcomes)
+    if skipped:
+        lines.append(f"{skipped} further case(s) were not run.")
+    if cheated:
+        return finish(False, score, lines, 0.0, "mlcourse's reference was called → no points")
+    return finish(False, score, lines)
+
+
+def diagnose(ex: Exercise, outcomes: list[CaseOutcome]) -> tuple[str, str] | None:
+    """A generic diagnosis (kind, sentence) of the failing cases that returned a result, or None."""
+    failing = [o for o in outcomes if not o.passed]
+    if not failing or any(o.stop or o.error or o.output is None or "mutation" in o.kinds for o in failing):
+        return None
+    return diagnoses.diagnose([diagnoses.Failure(ex, o.case, o.expected, o.output) for o in failing])
+
+
+def fingerprint(ex: Exercise, outcomes: list[CaseOutcome]) -> str | None:
+    """The sentence of the first known mistake that behaves like the student's code on every case: the
+    same output, or the same kind of exception where the student's code raised one."""
+    if any(o.stop or (o.output is None and not o.error) for o in outcomes) or not outcomes:
+        return None
+    if all(o.error for o in outcomes):  # nothing to go on but exceptions: too weak to name a mistake
+        return None
+    for sentence, wrong_fn in ex.fingerprints.items():
+        if all(_same_behaviour(wrong_fn, o, ex.tolerance) for o in outcomes):
+            return sentence
+    return None
+
+
+def _same_behaviour(wrong_fn: Callable, outcome: CaseOutcome, tol: Tolerance) -> bool:
+    case = outcome.case
+    try:
+        with quiet():
+            wrong = wrong_fn(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    except Exception as exc:  # noqa: BLE001 - a mistake may well raise
+        return type(exc).__name__ == outcome.error
+    if outcome.error:
+        return False
+    try:
+        return identical(wrong, outcome.output) or compare(wrong, outcome.output, tol) is None
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def identical(a, b) -> bool:
+    """Exactly equal, counting nan == nan and inf == inf (compare() rejects non-finite results)."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(identical(a[k], b[k]) for k in a)
+    try:
+        return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b, equal_nan=True))
+    except TypeError:
+        return False
+
+
+@contextlib.contextmanager
+def quiet():
+    with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
