@@ -87,15 +87,18 @@ class CheckResult:
         colour, mark = ("#1a7f37", "✔") if self.passed else ("#b42318", "✘")
         background = "#eefbf1" if self.passed else "#fef3f2"
         title, _, body = self.feedback.partition("\n")
+        # A light panel in every theme: background and text colours are both set on every element, since a
+        # dark theme gives <pre> its own (light) text colour.
         body_html = (
-            f"<pre style='margin:6px 0 0 0;white-space:pre-wrap;font-size:12px;background:none'>"
+            f"<pre style='margin:6px 0 0 0;padding:0;white-space:pre-wrap;font-size:12px;background:none;"
+            f"color:#1f2328;border:none'>"
             f"{html.escape(body.strip())}</pre>"
             if body.strip()
             else ""
         )
         return (
-            f"<div style='border-left:5px solid {colour};background:{background};padding:6px 10px;"
-            f"border-radius:4px;font-family:sans-serif;color:#1f2328'>"
+            f"<div class='mlcourse-check' style='border-left:5px solid {colour};background:{background};"
+            f"padding:6px 10px;border-radius:4px;font-family:sans-serif;color:#1f2328'>"
             f"<b style='color:{colour}'>{mark} {html.escape(title)}</b>{body_html}</div>"
         )
 
