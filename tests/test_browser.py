@@ -6,7 +6,8 @@ downloaded browser), headless and off the network. Each notebook is opened and r
 
 - every check panel is there, and its text is readable (WCAG contrast >= 4.5) in the light and dark themes;
   in a solution every check has passed;
-- every widget is a live widget, and moving one of its controls changes its figure;
+- every widget is a live widget, and moving one of its controls changes its figure; slider tracks are wide
+  enough to use (>= 150 px);
 - after the page is reloaded (the kernel still running) a control still changes its figure;
 - the browser console shows no JavaScript error.
 
@@ -292,6 +293,10 @@ def test_a_notebook_in_the_browser(lab, page, path):
         assert not unreadable, f"{theme}: {unreadable[:5]}"
 
     cells = widget_cells(page)
+    narrow = page.evaluate("() => [...document.querySelectorAll('.widget-slider')].map(s => [s.innerText,"
+                           " s.getBoundingClientRect().width, s.querySelector('.slider-container')"
+                           ".getBoundingClientRect().width]).filter(s => s[2] < 150)")
+    assert not narrow, f"slider tracks narrower than 150 px: {narrow}"
     frozen = [i for i, cell in enumerate(cells) if not cell.locator(".jupyter-widgets").count()
               or not figure_changes(page, cell)]
     assert not frozen, f"{len(frozen)} of {len(cells)} widgets did not redraw: {frozen}"
