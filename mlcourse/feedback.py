@@ -289,3 +289,40 @@ def quiet():
     with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         yield
+
+
+# ---------------------------------------------------------------------------------------------------
+# A check cell run before its function's cell
+
+
+def explain_undefined_functions() -> None:
+    """In IPython, a check cell such as `grader.check("derivatives.sigmoid", sigmoid)` run before the cell that
+    defines `sigmoid` fails with NameError before `check` can run: say so in one sentence instead of a
+    traceback. Other errors, and NameErrors elsewhere, keep IPython's usual traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_mlcourse_explains_names", False):
+        return
+
+    show = shell.showtraceback
+
+    def showtraceback(exc_tuple=None, *args, **kwargs):
+        import linecache
+        import sys
+
+        value, tb = (exc_tuple or sys.exc_info())[1:]
+        name = getattr(value, "name", None)
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno) if tb is not None else ""
+        if isinstance(value, NameError) and name and "grader.check(" in line:
+            sentence = (f"NameError: {name} is not defined yet: run the cell with `def {name}` (above this "
+                        f"check) first, then run this check again.")
+            value._render_traceback_ = lambda: [sentence]  # what IPython shows instead of the traceback
+        return show(exc_tuple, *args, **kwargs)
+
+    shell.showtraceback = showtraceback  # this shell only; every other error keeps its usual traceback
+    shell._mlcourse_explains_names = True
