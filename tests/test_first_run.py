@@ -62,3 +62,24 @@ def test_other_name_errors_keep_their_traceback(tmp_path):
         pass
     error = nb.cells[1].outputs[0]
     assert error.ename == "NameError" and len(error.traceback) > 1
+
+
+def test_the_panel_shows_indices_as_unicode_and_sets_every_colour():
+    from mlcourse.feedback import CheckResult
+
+    feedback = "✘ wrong count\nYou give n_{l−1}(n_l + 1); σ = 1/(1 + e^{−z})"
+    panel = CheckResult("neurons.count", False, 0, 3, feedback)._repr_html_()
+    assert "nₗ₋₁(nₗ + 1)" in panel and "e⁻ᶻ" in panel and "_{" not in panel
+    assert panel.count("color:#1f2328") == 2  # the panel and its <pre>: no theme's text colour shows through
+
+
+def test_feedback_names_the_part_of_a_tuple_the_reference_returns():
+    from mlcourse import grader
+
+    def swapped(dZ, cache):
+        A_prev, W, b = cache
+        m = A_prev.shape[1]
+        return W.T @ dZ, dZ.sum(axis=1, keepdims=True) / m, dZ @ A_prev.T / m
+
+    feedback = grader.check("backprop.linear_backward", swapped).feedback
+    assert "Your dW and db are in each other's places" in feedback and "result[" not in feedback
