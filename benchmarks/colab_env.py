@@ -100,11 +100,8 @@ def source_copy(into: Path) -> Path:
     return into
 
 
-def kernel(venv: Path):
-    """A kernel manager for the venv's Python (its kernelspec carries the environment the notebooks need)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
-
+def install_kernel(venv: Path) -> Path:
+    """The venv's kernelspec (carrying the environment the notebooks need); returns its share/jupyter."""
     kernels = venv / "share" / "jupyter" / "kernels"
     if not (kernels / KERNEL / "kernel.json").exists():
         sh(venv / "bin" / "python", "-m", "ipykernel", "install", "--prefix", venv, "--name", KERNEL)
@@ -112,7 +109,7 @@ def kernel(venv: Path):
         spec["env"] = {"MPLBACKEND": "module://matplotlib_inline.backend_inline",
                        "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # Python 3.12's debugger note on the kernel's stderr
         (kernels / KERNEL / "kernel.json").write_text(json.dumps(spec, indent=1))
-    return KernelManager(kernel_name=KERNEL, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
+    return kernels.parent
 
 
 def execute(venv: Path, notebooks: list[str], folder: str = "solutions") -> list[str]:
@@ -126,12 +123,19 @@ def execute(venv: Path, notebooks: list[str], folder: str = "solutions") -> list
     for name in notebooks:
         nb = nbformat.read(ROOT / folder / f"{name}.ipynb", as_version=4)
         start = time.perf_counter()
+        saved = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = str(install_kernel(venv))  # while nbclient looks the kernel up (and no longer)
         with tempfile.TemporaryDirectory() as cwd:
             try:
-                NotebookClient(nb, km=kernel(venv), timeout=300, resources={"metadata": {"path": cwd}}).execute()
+                NotebookClient(nb, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": cwd}}).execute()
                 found = problems(nb)
             except Exception as error:  # a cell error: nbclient's message names the cell
                 found = [f"{type(error).__name__}: {str(error)[-600:]}"]
+            finally:
+                if saved is None:
+                    del os.environ["JUPYTER_PATH"]
+                else:
+                    os.environ["JUPYTER_PATH"] = saved
         print(f"  {folder}/{name:<24}{time.perf_counter() - start:6.1f} s  {'ok' if not found else 'FAILED'}")
         failures += [f"{folder}/{name}: {p}" for p in found]
     return failures
