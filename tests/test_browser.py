@@ -218,35 +218,38 @@ def widget_cells(page):
 FIGURES = "cell => [...cell.querySelectorAll('.jp-OutputArea img')].map(i => i.src).join('|')"
 
 
-def move_a_control(page, cell) -> str:
-    """Moves the cell's first control a long way (a slider to its other end); returns what was moved."""
-    cell.scroll_into_view_if_needed()
-    slider = cell.locator(".widget-slider .noUi-handle")
-    if slider.count():
-        handle = slider.first
+CONTROLS = ".widget-slider, .widget-dropdown, .widget-checkbox"
+
+
+def move(page, control) -> None:
+    """Moves a control a long way: a slider to its other end, a dropdown to another choice, a box clicked."""
+    classes = control.get_attribute("class")
+    if "widget-slider" in classes:
+        handle = control.locator(".noUi-handle").first
         at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         handle.focus()
         page.keyboard.press("Home" if at_max else "End")
-        return "slider"
-    dropdown = cell.locator(".widget-dropdown select")
-    if dropdown.count():
-        options = dropdown.first.locator("option").all_inner_texts()
-        current = dropdown.first.evaluate("s => s.options[s.selectedIndex].text")
-        dropdown.first.select_option(label=next(o for o in options if o != current))
-        return "dropdown"
-    cell.locator(".widget-checkbox input").first.click()
-    return "checkbox"
+    elif "widget-dropdown" in classes:
+        select = control.locator("select")
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=0 if current else 1)
+    else:
+        control.locator("input").click()
 
 
 def figure_changes(page, cell) -> bool:
-    """Moves a control of the cell and waits for its figure to change (or for a plain 're-run' note)."""
-    before = cell.evaluate(FIGURES)
-    move_a_control(page, cell)
-    deadline = time.monotonic() + FIGURE_SECONDS
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-        if cell.evaluate(FIGURES) != before:
-            return True
+    """Moves the cell's controls in turn (one may not matter in the current setting, e.g. leaky ReLU's α while
+    tanh is shown) until its figure changes; False if none changed it within FIGURE_SECONDS."""
+    cell.scroll_into_view_if_needed()
+    controls = cell.locator(".jp-OutputArea").locator(CONTROLS)
+    for k in range(min(controls.count(), 2)):
+        before = cell.evaluate(FIGURES)
+        move(page, controls.nth(k))
+        deadline = time.monotonic() + FIGURE_SECONDS
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+            if cell.evaluate(FIGURES) != before:
+                return True
     return False
 
 
