@@ -485,7 +485,9 @@ def one_hot(labels, n_classes):
 # Three practical points:
 #
 # - A feature that never changes has $s = 0$ and $\max - \min = 0$, and the formulas divide 0 by 0. Map such a
-#   feature to 0 (divide by 1 instead: its numerator is already 0).
+#   feature to a row of zeros, and recognise it by its largest value equalling its smallest, not by $s = 0$: the
+#   mean of three 0.1s is not exactly 0.1 in floating point, so their computed $s$ is about $10^{-17}$, and
+#   $(x - \mu)/s$ would give $\pm 1$ instead of 0.
 # - Compute $\mu$, $s$, $\min$ and $\max$ on the **training** data only, keep them, and apply the same
 #   numbers to validation and test data. That is why `standardize` returns them.
 # - Outliers matter. Min-max is fixed entirely by the two most extreme values, so a single outlier squeezes
@@ -504,8 +506,9 @@ def standardize(X):
     X = np.asarray(X, dtype=float)
     mean = X.mean(axis=1, keepdims=True)
     std = X.std(axis=1, keepdims=True)  # the population std: divides by m
-    safe = np.where(std > 0, std, 1.0)  # a constant feature: X - mean is 0 there, and stays 0
-    return (X - mean) / safe, mean, std
+    constant = X.max(axis=1, keepdims=True) == X.min(axis=1, keepdims=True)  # not std == 0: round-off
+    X_std = (X - mean) / np.where(constant, 1.0, std)
+    return np.where(constant, 0.0, X_std), mean, std
     ### END SOLUTION
 
 

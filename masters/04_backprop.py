@@ -740,6 +740,105 @@ widgets.symmetry_explorer(initialize_parameters, linear_activation_forward, line
 # zero biases cannot make units equal.
 
 # %% [markdown]
+# ## 10 · More than two classes: a softmax output layer
+#
+# To tell $C > 2$ classes apart, a network ends in $C$ units with notebook 03's softmax, and is trained on the
+# categorical cross-entropy (natural log). For one example with logits $z = (z_1, \dots, z_C)$ and one-hot
+# label $y$,
+#
+# $$a_k = \frac{e^{z_k}}{\sum_{j=1}^{C} e^{z_j}}, \qquad \mathcal{L} = -\sum_{k=1}^{C} y_k \ln a_k .$$
+#
+# Section 4's rule $dZ = dA * g'(Z)$ does not apply here, because softmax does not work entry by entry: all the
+# $a_k$ share one denominator, so each logit moves *every* probability, and the chain rule must add up the
+# paths through all $C$ of them:
+#
+# $$\frac{\partial \mathcal{L}}{\partial z_j} = \sum_{k=1}^{C} \frac{\partial \mathcal{L}}{\partial a_k}\,
+# \frac{\partial a_k}{\partial z_j}.$$
+#
+# **The loss's slopes.** Only the logarithms depend on $a$, so $\partial \mathcal{L} / \partial a_k = -y_k / a_k$.
+#
+# **The softmax's slopes** (its Jacobian). With $S = \sum_j e^{z_j}$, the quotient rule gives on the diagonal
+# and off it
+#
+# $$\frac{\partial a_j}{\partial z_j} = \frac{e^{z_j} S - e^{z_j} e^{z_j}}{S^2} = a_j (1 - a_j), \qquad
+# \frac{\partial a_k}{\partial z_j} = \frac{0 \cdot S - e^{z_k} e^{z_j}}{S^2} = -a_k a_j \quad (k \ne j),$$
+#
+# in one line $\partial a_k / \partial z_j = a_k (\delta_{kj} - a_j)$, where $\delta_{kj}$ is 1 for $k = j$ and 0
+# otherwise. The diagonal is the sigmoid's familiar $a(1 - a)$; the entries off the diagonal are what an
+# entry-by-entry rule would leave out.
+#
+# **Both together.** Each $a_k$ in the loss's slope cancels against the $a_k$ in front of the Jacobian:
+#
+# $$\frac{\partial \mathcal{L}}{\partial z_j} = \sum_{k=1}^{C} \Bigl(-\frac{y_k}{a_k}\Bigr)\, a_k (\delta_{kj} - a_j)
+# = -\sum_{k} y_k \delta_{kj} + a_j \sum_{k} y_k = -y_j + a_j ,$$
+#
+# because $\delta_{kj}$ picks $y_j$ out of the first sum and the labels add up to $\sum_k y_k = 1$. For all $m$
+# examples at once, one column each:
+#
+# $$dZ^{[L]} = A^{[L]} - Y .$$
+#
+# This is the formula the sigmoid output layer gave in section 6, and not by chance: for $C = 2$ the softmax of
+# $(z, 0)$ is $(\sigma(z), 1 - \sigma(z))$, and the first row of $A - Y$ is the sigmoid's $a - y$.
+#
+# Three things to keep in mind:
+#
+# - **No $\frac1m$ in $dZ$.** Column $j$ is the gradient of example $j$'s own loss. The cost averages the
+#   losses, and that average enters once, in $dW^{[L]} = \frac1m\, dZ^{[L]} A^{[L-1]\top}$ and $db^{[L]}$
+#   (section 3's `linear_backward`). Dividing $dZ$ by $m$ as well divides twice.
+# - **Never divide by $A$.** The $-Y/A$ in the middle of the derivation cancels on paper, so code should not
+#   compute it: with large logits some probabilities round to exactly 0 or 1, and $-Y/A$ then gives `inf` or
+#   `nan`, while $A - Y$ is always finite (the same reason section 6 prefers $A^{[L]} - Y$ for the sigmoid).
+# - **Only $\sum_k y_k = 1$ was used.** Any label vector that adds up to 1 gives $A - Y$, smoothed labels such
+#   as $(0.9, 0.05, 0.05)$ too. Labels that mark several classes at once do not add up to 1; they need one
+#   sigmoid per class instead.
+#
+# ### Exercise 13 — `softmax_cross_entropy_backward`
+#
+# `A` holds the softmax outputs and `Y` the one-hot labels, both of shape $(C, m)$; return `dZ`, of the same
+# shape.
+
+# %% solution id="softmax_cross_entropy_backward"
+def softmax_cross_entropy_backward(A, Y):
+    """dZ = A − Y, (C, m), for softmax outputs A (C, m) with the cross-entropy loss and one-hot labels Y (C, m)."""
+    ### BEGIN SOLUTION
+    return A - Y
+    ### END SOLUTION
+
+
+# %% tests exercise="backprop.softmax_cross_entropy_backward" points=1
+
+# %% [markdown]
+# As in section 7, a derivation is worth checking numerically. The cell below perturbs each logit of a small
+# batch (4 classes, 6 examples) by $\pm h$, takes central differences of the *summed* loss $m J$, and compares
+# them with your `dZ`: the relative error should be around $10^{-10}$ or smaller.
+
+# %%
+from mlcourse.neurons import categorical_cross_entropy, softmax  # notebook 03's references
+
+rng = np.random.default_rng(4)
+Z = rng.normal(size=(4, 6)) * 2  # logits: 4 classes, 6 examples
+Y = np.eye(4)[:, rng.integers(0, 4, size=6)]  # one-hot labels, one column per example
+m = Z.shape[1]
+
+
+def summed_loss(Z):
+    return m * categorical_cross_entropy(softmax(Z), Y)  # the cost J is the mean, so m·J is the sum of the losses
+
+
+numerical = gradcheck.numerical_gradient(summed_loss, Z.copy())
+try:
+    yours = np.asarray(softmax_cross_entropy_backward(softmax(Z), Y), dtype=float)
+except Exception as exc:  # not implemented yet, or an error: show the numbers to aim for
+    print(f"softmax_cross_entropy_backward raised {type(exc).__name__}. Central differences give dZ =")
+    print(np.round(numerical, 4))
+else:
+    if yours.shape == numerical.shape:
+        error = gradcheck.relative_error(yours, numerical)
+        print(f"relative error of your dZ against central differences: {error:.1e}")
+    else:
+        print(f"your dZ has shape {yours.shape}; it should have the shape of Z, {numerical.shape}")
+
+# %% [markdown]
 # ## Summary
 #
 # - An $L$-layer network stores $W^{[l]}$ of shape $(n_l, n_{l-1})$ and $b^{[l]}$ of shape $(n_l, 1)$; it has

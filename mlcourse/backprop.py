@@ -6,13 +6,16 @@ gradients in {"dA0", "dW1", "db1", ...}. Every layer is a pair in the CS231n rhy
 returns `(out, cache)` and `*_backward(dout, cache)` returns the gradients, the two side by side.
 
 Each exercise reads top to bottom: the reference, the cases it is checked on (fixed ones first, then
-random ones), the mistakes students make, and its `Exercise`.
+random ones), the mistakes students make, and its `Exercise`. The last section's exercise, the softmax
+output layer's dZ = A − Y, lives in `_backprop_softmax.py` and is registered here, last, as in the notebook.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import _backprop_softmax
+from ._backprop_softmax import softmax_cross_entropy_backward  # noqa: F401 - part of this topic
 from .compare import Tolerance
 from .derivatives import sigmoid
 from .grader import Case, Exercise
@@ -96,7 +99,8 @@ def _initialize_parameters_cases(rng):
         Case(([3, 2, 1],), {"method": "zeros", "rng": np.random.default_rng(4)}, "zeros [3, 2, 1]",
               hint="every W and every b is zero; b[l] has shape (n_l, 1)"),
         Case(([5, 4, 1],), {}, "method and rng left out",
-              hint="the defaults are method=\"he\" and rng=None, which means np.random.default_rng(0)"),
+              hint="the defaults are method=\"he\" and rng=None, which means np.random.default_rng(0)",
+              hint_for=("value", "shape", "error")),
         Case(([6, 3, 3, 2],), {"method": "he", "rng": np.random.default_rng(5)},
               "He, two hidden layers [6, 3, 3, 2], default_rng(5)",
               hint="draw W1, then W2, then W3, each with one call rng.standard_normal((n_l, n_{l−1}))"),
@@ -247,12 +251,13 @@ def _linear_backward_cases(rng):
 
 
 def _linear_backward_variant(dZ, cache, *, mean=True, keepdims=True, dA_transposed=False, dW_transposed=False,
-                             db_axis=1):
+                             db_axis=1, m_axis=1, dA_mean=False):
     A_prev, W, b = cache
-    m = A_prev.shape[1] if mean else 1
+    m = A_prev.shape[m_axis] if mean else 1
     dW = (A_prev @ dZ.T if dW_transposed else dZ @ A_prev.T) / m
     db = np.sum(dZ, axis=db_axis, keepdims=keepdims and db_axis is not None) / m
-    return (dZ.T @ W if dA_transposed else W.T @ dZ), dW, db
+    dA_prev = dZ.T @ W if dA_transposed else W.T @ dZ
+    return (dA_prev / m if dA_mean else dA_prev), dW, db
 
 
 EXERCISES.append(Exercise(
@@ -271,6 +276,10 @@ EXERCISES.append(Exercise(
             lambda dZ, cache: _linear_backward_variant(dZ, cache, db_axis=None),
         "Your db is (1, m): you summed over the units (axis=0); sum over the examples, axis=1, to get (n_l, 1).":
             lambda dZ, cache: _linear_backward_variant(dZ, cache, db_axis=0),
+        "You take m from A_prev.shape[0], the number of units of the layer below; m is the number of examples, "
+        "A_prev.shape[1] (examples are columns).": lambda dZ, cache: _linear_backward_variant(dZ, cache, m_axis=0),
+        "You divide dA_prev by m as well; only dW and db average over the examples. dA_prev = Wᵀ dZ keeps one "
+        "column per example.": lambda dZ, cache: _linear_backward_variant(dZ, cache, dA_mean=True),
     },
 ))
 
@@ -358,6 +367,8 @@ EXERCISES.append(Exercise(
             lambda dA, Z: 1 - np.tanh(Z) ** 2,
         "You used the sigmoid's pattern tanh(Z)(1 − tanh(Z)); the slope of tanh is 1 − tanh(Z)².":
             lambda dA, Z: dA * np.tanh(Z) * (1 - np.tanh(Z)),
+        "You squared the difference, (1 − tanh(Z))²; square tanh first: dZ = dA · (1 − tanh(Z)²).":
+            lambda dA, Z: dA * (1 - np.tanh(Z)) ** 2,
     },
 ))
 
@@ -404,9 +415,9 @@ def _layer_cases(rng, backward: bool) -> list[Case]:
         if backward:
             A, cache = linear_activation_forward(A_prev, W, b, activation)
             dA = np.round(np.linspace(-1.5, 2.0, A.size).reshape(A.shape), 3)
-            cases.append(Case((dA, cache, activation), {}, name, hint=hint))
+            cases.append(Case((dA, cache, activation), {}, name, hint=hint, hint_for=("value", "shape", "nonfinite", "error")))
         else:
-            cases.append(Case((A_prev, W, b, activation), {}, name, hint=hint))
+            cases.append(Case((A_prev, W, b, activation), {}, name, hint=hint, hint_for=("value", "shape", "nonfinite", "error")))
     for k in range(3):
         n_prev, n, m = (int(v) for v in rng.integers(1, 6, size=3))
         activation = ("sigmoid", "relu", "tanh")[int(rng.integers(3))]
@@ -491,14 +502,22 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> float:
 
 
 def model_backward(AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
-    """{"dA{l−1}", "dW{l}", "db{l}" for l = L..1} for AL, Y (1, m) and caches from model_forward:
-    dAL = −(Y/AL − (1 − Y)/(1 − AL)), back through the sigmoid layer L, then the ReLU layers L−1..1."""
+    """{"dA{l−1}", "dW{l}", "db{l}" for l = L..1} for AL, Y (1, m) and caches from model_forward: the gradients
+    of the cross-entropy cost, from dZ[L] = AL − Y at the sigmoid layer L, then back through the ReLU layers.
+
+    dZ[L] = AL − Y is dAL = −(Y/AL − (1 − Y)/(1 − AL)) taken back through the sigmoid, σ'(Z[L]) = AL(1 − AL),
+    with the fraction cancelled. The two agree to round-off while 0 < AL < 1; once AL rounds to exactly 1.0
+    (Z[L] above about 37; 0.0 needs Z[L] below about −745), dAL divides 0 by 0, and only AL − Y, the exact
+    gradient of the cost, stays finite.
+    """
     L = len(caches)
     grads = {}
-    dA = -(Y / AL - (1 - Y) / (1 - AL))
-    for l in range(L, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1],
-                                                                          "sigmoid" if l == L else "relu")
+    dZ = AL - Y
+    linear_cache, _ = caches[L - 1]
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(dZ, linear_cache)
+    grads[f"dA{L - 1}"] = dA
+    for l in range(L - 1, 0, -1):
+        dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(dA, caches[l - 1], "relu")
         grads[f"dA{l - 1}"] = dA
     return grads
 
@@ -692,7 +711,7 @@ def _update_parameters_cases(rng):
     cases = [
         Case((NOTES_PARAMETERS, notes_grads, 0.1), {}, "the notes' network [2, 4, 3, 1], lr = 0.1",
               hint="grads also holds dA0, dA1, dA2, which are not used; update every W and every b, "
-                   "L = len(parameters) // 2"),
+                   "L = len(parameters) // 2", hint_for=("value", "shape", "error")),
         Case((one_layer, _gradients(X1, one_layer, np.array([[1.0, 0.0, 0.0, 1.0]])), 1.0), {},
               "one layer, lr = 1", hint="W1 − 1·dW1 and b1 − 1·db1"),
         Case((NOTES_PARAMETERS, notes_grads, 0.0), {}, "lr = 0", hint="a step of size 0 leaves every value as it is"),
@@ -730,3 +749,8 @@ EXERCISES.append(Exercise(
             lambda parameters, grads, lr: _update_variant(parameters, grads, lr, biases=False),
     },
 ))
+
+
+# --- a softmax output layer: dZ = A − Y (in _backprop_softmax.py) ---------------------------------
+
+EXERCISES.extend(_backprop_softmax.EXERCISES)

@@ -51,6 +51,9 @@ def _compare(expected, got, tol: Tolerance, where: str) -> Mismatch | None:
         return _compare_array(expected, got, tol, where)
     if _is_number(expected):
         return _compare_scalar(expected, got, tol, where)
+    if isinstance(expected, str):  # a verdict such as "high bias": exactly these characters
+        return None if isinstance(got, str) and got == expected else Mismatch(
+            f"{_cap(where)} is {describe(got)} where {expected!r} is due.", [f"expected: {expected!r}"])
     raise TypeError(f"compare() cannot handle an expected value of type {type(expected).__name__}")
 
 

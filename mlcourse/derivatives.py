@@ -60,6 +60,8 @@ EXERCISES.append(Exercise(
             lambda f, x, h=1e-5: (f(x) - f(x - h)) / h,
         "You divide by h instead of 2h: the two probes are 2h apart.": lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / h,
         "You wrote …/2*h, which multiplies by h; write …/(2*h).": lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h,
+        "You ignore the h you are given (always 1e-5); probe at x ± h with the caller's h.":
+            lambda f, x, h=1e-5: float((f(x + 1e-5) - f(x - 1e-5)) / 2e-5),
     },
 ))
 
@@ -106,6 +108,11 @@ def _gradient_forward(f, x, h=1e-5):
     return grad
 
 
+def _gradient_over_h(f, x, h=1e-5):
+    """(f(x + h·eᵢ) − f(x − h·eᵢ))/h: the two probes are 2h apart."""
+    return 2 * numerical_gradient(f, x, h)
+
+
 def _gradient_aliased(f, x, h=1e-5):
     """x_plus = x and x_minus = x name the same array, so both probes see x unchanged."""
     return np.zeros_like(np.asarray(x, dtype=float))
@@ -135,6 +142,7 @@ EXERCISES.append(Exercise(
         "use x.copy() or change one entry and restore it.": _gradient_aliased,
         "You perturb a whole row at once (range(len(x)) on a matrix); perturb one entry at a time with "
         "np.ndindex(x.shape) or np.nditer.": _gradient_whole_rows,
+        "You divide by h instead of 2h: the probes x + h·eᵢ and x − h·eᵢ are 2h apart.": _gradient_over_h,
     },
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),  # probes of f carry round-off of about 1e-11 / h
 ))
@@ -161,6 +169,11 @@ def _relative_error_cases(rng):
     return cases
 
 
+def _relative_error_unguarded(a, b):
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
 EXERCISES.append(Exercise(
     "derivatives.relative_error", relative_error, _relative_error_cases,
     {
@@ -172,6 +185,7 @@ EXERCISES.append(Exercise(
         "You use the largest entry-wise difference instead of the Euclidean norm of a − b.":
             lambda a, b: float(np.max(np.abs(a - b)) / (np.linalg.norm(a) + np.linalg.norm(b)))
             if np.any(a) or np.any(b) else 0.0,
+        "When both are zero you divide 0 by 0 (nan); the contract says return 0.0 then.": _relative_error_unguarded,
     },
 ))
 
@@ -212,6 +226,8 @@ EXERCISES.append(Exercise(
     {
         "You do not pass h on to numerical_gradient, so it always uses its default.": _gradient_check_ignores_h,
         "You return the absolute difference ‖grad − numerical‖; use relative_error.": _gradient_check_absolute,
+        "You return a verdict (True/False); return the relative error itself, a float, and let the reader judge "
+        "it.": lambda f, grad_f, x, h=1e-5: bool(gradient_check(f, grad_f, x, h) < 1e-7),
     },
     # Right gradients give relative errors near round-off (1e-10 or less), which differ between two
     # correct implementations; below 1e-8 absolute they count as equal.
@@ -268,6 +284,8 @@ EXERCISES.append(Exercise(
             lambda a, b, c: (3.0, float(3 * b), float(3 * c)),
         "You returned the values (a, b, c) times 3 instead of the derivatives.":
             lambda a, b, c: (float(3 * a), float(3 * b), float(3 * c)),
+        "Your dJ/db is 3c², as in the notes' chain-rule line for b (a slip there); du/db = c, so "
+        "dJ/db = 3 · 1 · c = 3c.": lambda a, b, c: (3.0, float(3 * c**2), float(3 * b)),
     },
 ))
 
@@ -386,6 +404,9 @@ EXERCISES.append(Exercise(
             lambda a, y: _as_output(a, -(np.asarray(y) * np.log10(a) + (1 - np.asarray(y)) * np.log10(1 - np.asarray(a)))),
         "You average the losses; the loss is elementwise, one value per example (averaging makes the cost).":
             lambda a, y: float(np.mean(logistic_loss(a, y))),
+        "Your minus sign covers only the first term (−y log a + (1 − y) log(1 − a)); put the whole sum in "
+        "brackets: −(y log a + (1 − y) log(1 − a)).":
+            lambda a, y: _as_output(a, -np.asarray(y) * np.log(a) + (1 - np.asarray(y)) * np.log(1 - np.asarray(a))),
     },
 ))
 
@@ -474,5 +495,7 @@ EXERCISES.append(Exercise(
         "You return them in the wrong order: (∂L/∂slope, ∂L/∂intercept) is due.":
             lambda s, i, x, y: sse_line_gradients(s, i, x, y)[::-1],
         "You average over the points; L is a sum of squared residuals, not their mean.": _sse_mean,
+        "Your ∂L/∂slope lacks the factor x: the residual y − (slope·x + intercept) changes with the slope at "
+        "rate −x, so ∂L/∂slope = −2 Σ x·r.": lambda s, i, x, y: (sse_line_gradients(s, i, x, y)[1],) * 2,
     },
 ))

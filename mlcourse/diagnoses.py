@@ -13,7 +13,8 @@ reference's, on every failing case, and reports the first that holds on all of t
     update    the result is an input moved by a step of the wrong sign or size (W + lr·dW)
     axis      the result is what the reference computes along the other axis (sum/mean/max over the
               wrong axis, with or without keepdims)
-    reduce    the result is the sum or mean of the right values, where one value per entry is due
+    reduce    the result is the sum or mean of the right values, where one value per entry is due (or
+              the values themselves where their sum or mean is due)
     shift     one value too many or too few at one end, or every value shifted by one position
     transpose the transpose of the right result
     sign      every value has the wrong sign
@@ -105,7 +106,8 @@ def off_by_one_step(f: Failure) -> str | None:
                 args[where] = type(value)(value + delta)
             else:
                 kwargs[where] = type(value)(value + delta)
-            if f.matches(f.rerun(tuple(args), kwargs)):
+            other = f.rerun(tuple(args), kwargs)
+            if other is not None and not _all_zero(other) and f.matches(other):
                 index = name in STEP_INDICES
                 why = ("an index that starts at 0 where the formula's starts at 1, or the other way round" if index
                        else f"a loop that runs one time too {'few' if delta < 0 else 'many'}")
@@ -122,7 +124,8 @@ def ignored_argument(f: Failure) -> str | None:
     for name in f.case.kwargs:
         kwargs = {k: v for k, v in f.case.kwargs.items() if k != name}
         default = f.rerun(f.case.args, kwargs)
-        if default is not None and not _same(default, f.expected, f) and f.matches(default):
+        if default is not None and not _same(default, f.expected, f) and not _all_zero(default) \
+                and f.matches(default):
             return (f"Your result is what the default `{name}` gives, not the `{name}` = "
                     f"{_short(f.case.kwargs[name])} you were given: use the argument (pass it on, too).")
     return None
@@ -211,21 +214,29 @@ def wrong_step(f: Failure) -> str | None:
 
 
 def summed_or_averaged(f: Failure) -> str | None:
-    """The result is the sum or mean of the right values (all of them, or along an axis)."""
+    """The result is the sum or mean of the right values (all of them, or along an axis) where one value
+    per entry is due, or the other way round: the values a sum or mean is due over, left unreduced."""
     e, g = f.expected, f.got
-    if not isinstance(e, np.ndarray) or e.size < 2:
+    if isinstance(e, np.ndarray) and e.size >= 2:
+        big, small, reduced = e, g, True
+    elif isinstance(g, np.ndarray) and g.size >= 2 and np.size(e) < g.size and not isinstance(e, (tuple, list, dict)):
+        big, small, reduced = g, e, False
+    else:
         return UNTESTABLE
     try:
-        g = np.asarray(g, dtype=float)
+        big, small = np.asarray(big, dtype=float), np.asarray(small, dtype=float)
     except (TypeError, ValueError):
         return None
     for how, fn in (("mean", np.mean), ("sum", np.sum)):
-        for axis in (None,) + tuple(range(e.ndim)):
-            value = fn(e, axis=axis)
-            if g.size == np.size(value) and g.size < e.size and _close(np.ravel(value), np.ravel(g), f):
+        for axis in (None,) + tuple(range(big.ndim)):
+            value = fn(big, axis=axis)
+            if small.size == np.size(value) and small.size < big.size and _close(np.ravel(value), np.ravel(small), f):
                 over = "all the values" if axis is None else f"axis {axis}"
-                return (f"Your result is the {how} of the right values over {over}; no {how} is due here: return "
-                        f"one value per entry, shape {e.shape}.")
+                if reduced:
+                    return (f"Your result is the {how} of the right values over {over}; no {how} is due here: "
+                            f"return one value per entry, shape {e.shape}.")
+                return (f"Your result holds the values whose {how} over {over} is due, not the {how} itself: "
+                        f"take the {how} (np.{how}), and return {'a plain number' if np.ndim(e) == 0 else np.shape(e)}.")
     return None
 
 
@@ -400,7 +411,8 @@ def diagnose(failures: list[Failure]) -> tuple[str, str] | None:
         sentence = None
         for failure in failures:
             try:
-                said = diagnosis(failure)
+                with _quiet():  # wild results (1e308, huge ints) must not make a diagnosis warn
+                    said = diagnosis(failure)
             except Exception:  # noqa: BLE001 - a diagnosis must never break the feedback
                 said = None
             if said is None:
@@ -559,6 +571,18 @@ def _scaled(e, g, factor: float, f: Failure) -> bool:
     tol = f.exercise.tolerance
     e = np.asarray(e, dtype=float)
     return bool(np.any(np.abs(e) > max(tol.atol, 1e-12))) and _close(factor * e, g, f)
+
+
+def _all_zero(value) -> bool:
+    """Nothing but zeros (or no numbers at all): a result any number of mistakes could give."""
+    if isinstance(value, dict):
+        return all(_all_zero(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return all(_all_zero(v) for v in value)
+    try:
+        return not np.any(np.abs(np.asarray(value, dtype=float)) > 1e-8)
+    except (TypeError, ValueError):
+        return False
 
 
 def _same(a, b, f: Failure) -> bool:

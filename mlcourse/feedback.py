@@ -68,9 +68,9 @@ class CheckResult:
     feedback: str
     seed: int | None = None
     outcomes: list[CaseOutcome] = field(default_factory=list, repr=False)
-    credit: float | None = None  # share of the points earned under `policy`; None: score / max_score
-    policy: str = ""
-    credit_note: str = ""  # how the share was computed, e.g. "3 of 5 ordinary cases passed → ..."
+    credit: float | None = None  # share of the points earned under `policy`; None (made elsewhere): score / max_score
+    policy: str = ""  # the partial-credit policy the share follows
+    credit_note: str = ""  # how the share was computed, e.g. "3 of 5 ordinary cases passed → no points (...)"
 
     @property
     def share(self) -> float:
@@ -229,18 +229,18 @@ def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed
     failures = [o for o in outcomes if not o.passed]
 
     def finish(passed: bool, score: float, lines: list[str], share: float | None = None, note: str = ""):
-        if graded and not passed:
-            if share is None:
-                share, note = credit(cases, outcomes, policy)
+        if share is None:
+            share, note = credit(cases, outcomes, policy)
+        if graded:  # the points matter: say how they were computed
             lines = lines + [f"Points: {note}."]
-        return CheckResult(ex.id, passed, score, total, named_parts(ex, "\n".join(lines)), seed, outcomes,
-                           None if share is None else share, policy if graded else "", note)
+        return CheckResult(ex.id, passed, score, total, named_parts(ex, "\n".join(lines)), seed, outcomes, share,
+                           policy, note)
 
     if sentence:  # nothing could run
         return finish(False, 0.0, [f"{ex.name}: not checked.", sentence], 0.0, "nothing could be run → no points")
     if not failures and len(outcomes) == len(cases):
         return CheckResult(ex.id, True, total, total, f"{ex.name}: all {len(cases)} cases passed.", seed, outcomes,
-                           1.0, policy if graded else "")
+                           1.0, policy, "all cases passed → full points")
 
     first = failures[0]
     if first is outcomes[0] and first.stop and "which is not implemented yet" in first.sentence:

@@ -58,7 +58,8 @@ from .feedback import explain_undefined_functions
 from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
-TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers")
+TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "bias_variance",
+          "regularization")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # Set (to "1") in the environment of a kernel whose graded cells are scored again outside it (nbgrader
@@ -146,10 +147,11 @@ def not_a_function(name: str, value) -> str:
 
 
 def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], Call | str], own_name: str,
-                seed: int, graded: bool = True) -> CheckResult:
+                seed: int, graded: bool = True, points: float | None = None) -> CheckResult:
     """Judge the student's function case by case; `call_for(case)` runs it (here or in a sandbox) and
     gives its Call, or a sentence saying why there is none (e.g. the sandbox process died). When
-    `graded` (the sandbox's hidden cases), the result's share of the points follows the policy in force."""
+    `graded` (the sandbox's hidden cases), the feedback says how the share of the points follows the
+    partial-credit policy in force: in points when the cell's `points` are given, else as a share."""
     ex = exercise(exercise_id)
     outcomes: list[CaseOutcome] = []
     for case in cases:
@@ -159,7 +161,10 @@ def judge_calls(exercise_id: str, cases: list[Case], call_for: Callable[[Case], 
         outcomes.append(outcome)
         if outcome.stop:
             break
-    return summarise(ex, cases, outcomes, seed, graded=graded)
+    result = summarise(ex, cases, outcomes, seed, graded=graded)
+    if graded and points is not None and not result.passed:
+        result.feedback = result.feedback.replace(credit_line(result), credit_line(result, points))
+    return result
 
 
 def _seed(seed: int | None) -> int:
@@ -175,7 +180,7 @@ def grade(exercise_id: str, student_fn, points: float) -> float:
         print(f"{exercise(exercise_id).name}: scored separately, in a fresh process (this output is replaced).")
         return 0.0
     result = check(exercise_id, student_fn, hidden=True)
-    if result.credit_note:  # say it in points, as the cell is worth `points`
+    if not result.passed:  # say it in points, as the cell is worth `points`
         result.feedback = result.feedback.replace(credit_line(result), credit_line(result, points))
     result.feedback += f"\n(graded on hidden cases, seed {result.seed})"
     _show(result)

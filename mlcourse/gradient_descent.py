@@ -75,6 +75,8 @@ EXERCISES.append(Exercise(
         "You step uphill (x + lr·df): gradient descent subtracts the slope.": _ascent_1d,
         "Your path leaves out the starting point x0; it holds n_steps + 1 values.": _without_start_1d,
         "You use the slope at x0 for every step; evaluate df at the current x each time.": _frozen_gradient_1d,
+        "You return only the final x; return the whole path: x0 and every iterate (n_steps + 1 values).":
+            lambda df, x0, lr, n_steps: float(gradient_descent_1d(df, x0, lr, n_steps)[-1]),
     },
 ))
 
@@ -135,6 +137,8 @@ EXERCISES.append(Exercise(
         "same array each step; store a copy (path.append(x.copy())) or write x = x - ....": _gd_aliased,
         "You step uphill (x + lr·∇f): gradient descent subtracts the gradient.": _gd_ascent,
         "Your path leaves out the starting point x0; row 0 is x0.": lambda g, x0, lr, n: gradient_descent(g, x0, lr, n)[1:],
+        "You return only the final point; return the whole path, one row per iterate (n_steps + 1 rows).":
+            lambda g, x0, lr, n: gradient_descent(g, x0, lr, n)[-1],
     },
 ))
 
@@ -189,6 +193,20 @@ def _lr_double(w, b, X, y):
     return 2 * dw, 2 * db
 
 
+def _lr_m_from_features(w, b, X, y):
+    dw, db = linear_regression_gradients(w, b, X, y)
+    return dw * X.shape[1] / X.shape[0], db * X.shape[1] / X.shape[0]
+
+
+def _lr_dw_row(w, b, X, y):
+    dw, db = linear_regression_gradients(w, b, X, y)
+    return dw.T, db
+
+
+M_FROM_FEATURES = ("You take m from X.shape[0], the number of features; m is the number of examples, X.shape[1] "
+                   "(examples are columns).")
+DW_ROW = "Your dw is a row (1, n_x); it is a column (n_x, 1) shaped like w: X @ dz.T / m."
+
 EXERCISES.append(Exercise(
     "gradient_descent.linear_regression_gradients", linear_regression_gradients, _linear_regression_cases,
     {
@@ -196,6 +214,8 @@ EXERCISES.append(Exercise(
         "Your gradients have the wrong sign: use the error ŷ − y, not y − ŷ.": _lr_sign,
         "Your gradients are twice too large: the ½ in J = 1/(2m) Σ(...)² cancels the 2 from the square.":
             _lr_double,
+        M_FROM_FEATURES: _lr_m_from_features,
+        DW_ROW: _lr_dw_row,
     },
 ))
 
@@ -246,6 +266,9 @@ EXERCISES.append(Exercise(
         "You sum over the examples without dividing by m.": _logistic_gradients_sum,
         "Your gradients have the wrong sign: dz = A − Y, not Y − A.":
             lambda X, A, Y: tuple(-v for v in logistic_regression_gradients(X, A, Y)),
+        M_FROM_FEATURES: lambda X, A, Y: tuple(v * X.shape[1] / X.shape[0]
+                                               for v in logistic_regression_gradients(X, A, Y)),
+        DW_ROW: lambda X, A, Y: (logistic_regression_gradients(X, A, Y)[0].T, logistic_regression_gradients(X, A, Y)[1]),
     },
 ))
 
@@ -289,11 +312,25 @@ def _propagate_no_minus(w, b, X, Y):
     return -cost, dw, db
 
 
+def _propagate_unclipped(w, b, X, Y):
+    _, dw, db = logistic_regression_propagate(w, b, X, Y)
+    A = sigmoid(w.T @ X + b)
+    with np.errstate(all="ignore"):
+        return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A))), dw, db
+
+
+def _propagate_m_from_features(w, b, X, Y):
+    return tuple(v * X.shape[1] / X.shape[0] for v in logistic_regression_propagate(w, b, X, Y))
+
+
 EXERCISES.append(Exercise(
     "gradient_descent.logistic_regression_propagate", logistic_regression_propagate, _propagate_cases,
     {
         "Your cost is a sum over examples; the cost is the mean (divide by m).": _propagate_sum_cost,
         "Your cost is negative: the cross-entropy has a minus sign in front.": _propagate_no_minus,
+        "You do not clip A, so an output that rounds to exactly 1 (or 0) gives log(0) = −inf and an infinite "
+        "cost; clip A to [1e-12, 1 − 1e-12] before the logs.": _propagate_unclipped,
+        M_FROM_FEATURES: _propagate_m_from_features,
     },
 ))
 
@@ -343,6 +380,14 @@ def _batches_two_permutations(X, Y, batch_size, rng):
     return [(X[:, s:s + batch_size], Y[:, s:s + batch_size]) for s in range(0, m, batch_size)]
 
 
+def _batches_of_rows(X, Y, batch_size, rng):
+    """The right shuffle, then X[k:k + batch_size]: slices of rows (features), not of columns (examples)."""
+    m = X.shape[1]
+    order = rng.permutation(m)
+    X, Y = X[:, order], Y[:, order]
+    return [(X[start:start + batch_size], Y[start:start + batch_size]) for start in range(0, m, batch_size)]
+
+
 def _batches_drop_last(X, Y, batch_size, rng):
     batches = random_mini_batches(X, Y, batch_size, rng)
     return batches if X.shape[1] % batch_size == 0 else batches[:-1]
@@ -355,6 +400,8 @@ EXERCISES.append(Exercise(
         "X and Y are shuffled with two different permutations, so examples lose their labels; draw one "
         "permutation and apply it to both.": _batches_two_permutations,
         "You drop the last, smaller batch; keep it so every example is used each epoch.": _batches_drop_last,
+        "You slice rows (X[k:k + batch_size]), which are features; examples are columns: X[:, k:k + batch_size].":
+            _batches_of_rows,
     },
 ))
 
@@ -423,12 +470,31 @@ def _train_batches_once(X, Y, lr, n_epochs, batch_size=None, rng=None):
     return w, float(b), costs
 
 
+def _train_last_batch_cost(X, Y, lr, n_epochs, batch_size=None, rng=None):
+    rng = np.random.default_rng(0) if rng is None else rng
+    w, b = np.zeros((X.shape[0], 1)), 0.0
+    costs = np.empty(n_epochs)
+    for epoch in range(n_epochs):
+        batches = [(X, Y)] if batch_size is None else random_mini_batches(X, Y, batch_size, rng)
+        for X_batch, Y_batch in batches:
+            cost, dw, db = logistic_regression_propagate(w, b, X_batch, Y_batch)
+            w, b = w - lr * dw, b - lr * db
+        costs[epoch] = cost
+    return w, float(b), costs
+
+
 EXERCISES.append(Exercise(
     "gradient_descent.train_logistic_regression", train_logistic_regression, _training_cases,
     {
         "Your costs are recorded before each epoch's updates; costs[e] is the cost after epoch e.":
             _train_cost_before_step,
         "You split into mini-batches once and reuse them; draw new mini-batches every epoch.": _train_batches_once,
+        "Your costs[e] is the cost of the epoch's last mini-batch, taken before its step; record the cost on the "
+        "whole X, Y after the epoch's updates.": _train_last_batch_cost,
+        "You ignore the rng you are given (always np.random.default_rng(0)); shuffle with rng, and create "
+        "default_rng(0) only when rng is None.":
+            lambda X, Y, lr, n_epochs, batch_size=None, rng=None: train_logistic_regression(
+                X, Y, lr, n_epochs, batch_size, np.random.default_rng(0)),
     },
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),  # many chained steps: allow a little round-off
 ))

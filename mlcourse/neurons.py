@@ -4,6 +4,10 @@ Examples are columns: X is (n_x, m), Y is (1, m) or one-hot (C, m), logits Z are
 W (n_l, n_{l−1}) and b (n_l, 1). Each exercise reads top to bottom: the reference, the cases it is
 checked on (fixed ones first, the notes' worked examples among them, then random ones), the mistakes
 students make, and its `Exercise`.
+
+The activation functions, softmax and the activations' derivatives (the notebook's sections 3 and 4) live
+in `_neurons_activations.py`, imported here and registered in notebook order, so that `neurons.tanh` and
+the rest are found here as before.
 """
 
 from __future__ import annotations
@@ -12,18 +16,16 @@ import warnings
 
 import numpy as np
 
+from . import _neurons_activations
+from ._neurons_activations import (  # noqa: F401 - the topic's references, found here as neurons.<name>
+    _elementwise, _random_shape, leaky_relu, leaky_relu_derivative, relu, relu_derivative, softmax, swish, tanh,
+    tanh_derivative)
 from .compare import Tolerance
 from .derivatives import sigmoid
 from .grader import Case, Described, Exercise
 
 EXERCISES: list[Exercise] = []
 CLIP = 1e-12  # probabilities are clipped (to [CLIP, 1 − CLIP] for BCE, below at CLIP for CCE) before logs
-
-
-def _elementwise(z, value):
-    """Shape a result like an elementwise reference does: a float for a plain number, else an array."""
-    value = np.asarray(value, dtype=np.float64)
-    return float(value) if np.ndim(z) == 0 else value
 
 
 # Activations handed to `neuron` and `dense_forward` in the cases. They are written here, not taken from
@@ -42,10 +44,6 @@ TANH = Described(lambda z: _elementwise(z, np.tanh(z)), "tanh")
 IDENTITY = Described(lambda z: _elementwise(z, z), "identity: z ↦ z")
 STEP = Described(_step_activation, "step: z ↦ 1 if z ≥ 0 else 0")
 ELEMENTWISE_ACTIVATIONS = (RELU, SIGMOID, TANH, IDENTITY)
-
-
-def _random_shape(rng, low: int = 1, high: int = 5) -> tuple[int, int]:
-    return int(rng.integers(low, high)), int(rng.integers(low, high + 2))
 
 
 # --- a single neuron ------------------------------------------------------------------------------
@@ -216,275 +214,9 @@ EXERCISES.append(Exercise(
 ))
 
 
-# --- activation functions -------------------------------------------------------------------------
+# --- activation functions, softmax and their derivatives (in _neurons_activations.py) ------------
 
-
-def _activation_cases(rng, large_hint: str = "") -> list[Case]:
-    cases = [
-        Case((0.0,), {}, "z = 0 (a plain number)", hint="a number in, a number out"),
-        Case((-2.5,), {}, "z = −2.5 (a plain number)"),
-        Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row"),
-        Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {}, "a (3, 2) matrix"),
-        Case((np.array([[-1000.0, -30.0], [30.0, 1000.0], [0.0, 2.0]]),), {}, "large magnitudes (3, 2)",
-             hint=large_hint, hint_for=("warning", "nonfinite"), edge=True),
-    ]
-    for k in range(3):
-        cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
-    return cases
-
-
-def tanh(z):
-    """tanh(z) = (e^z − e^{−z}) / (e^z + e^{−z}), elementwise, for any finite z (a float for a number)."""
-    return _elementwise(z, np.tanh(np.asarray(z, dtype=np.float64)))
-
-
-def _tanh_overflowing(z):
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        return _elementwise(z, (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z)))
-
-
-EXERCISES.append(Exercise(
-    "neurons.tanh", tanh,
-    lambda rng: _activation_cases(rng, "e^1000 overflows to inf and inf/inf is nan: use np.tanh, or write "
-                                       "tanh through e^(−2|z|), which never overflows"),
-    {
-        "(e^z − e^(−z))/(e^z + e^(−z)) overflows for large |z| (inf/inf = nan); use np.tanh.": _tanh_overflowing,
-        "You computed 2σ(z) − 1, which is tanh(z/2); tanh(z) = 2σ(2z) − 1.":
-            lambda z: _elementwise(z, 2 * np.asarray(sigmoid(z)) - 1),
-        "You computed the sigmoid; tanh lies in (−1, 1) and tanh(0) = 0.": lambda z: _elementwise(z, sigmoid(z)),
-    },
-))
-
-
-def relu(z):
-    """ReLU(z) = max(0, z), elementwise (a float for a number)."""
-    return _elementwise(z, np.maximum(0.0, np.asarray(z, dtype=np.float64)))
-
-
-EXERCISES.append(Exercise(
-    "neurons.relu", relu, _activation_cases,
-    {
-        "You return 1 where z > 0 (the step function, ReLU's slope); ReLU passes z itself through: max(0, z).":
-            lambda z: _elementwise(z, np.asarray(z) > 0),
-        "You gave negative z a small slope (leaky ReLU); ReLU is exactly 0 for z ≤ 0.":
-            lambda z: _elementwise(z, np.where(np.asarray(z) > 0, z, 0.01 * np.asarray(z))),
-        "You computed min(0, z); ReLU keeps the positive part: max(0, z).":
-            lambda z: _elementwise(z, np.minimum(0.0, z)),
-    },
-))
-
-
-def leaky_relu(z, alpha: float = 0.01):
-    """z where z > 0, alpha·z where z ≤ 0, elementwise (a float for a number)."""
-    z = np.asarray(z, dtype=np.float64)
-    return _elementwise(z, np.where(z > 0, z, alpha * z))
-
-
-def _leaky_cases(rng, derivative: bool = False) -> list[Case]:
-    row = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
-    zero_hint = "at z = 0 exactly the value is alpha (the contract: alpha for z ≤ 0)" if derivative else ""
-    cases = [
-        Case((-2.0,), {}, "z = −2 (a plain number), default alpha", hint="a number in, a number out"),
-        Case((0.0,), {}, "z = 0 (a plain number)", hint=zero_hint, edge=True),
-        Case((row,), {}, "a (1, 5) row, default alpha", hint="leave alpha = 0.01 as the default"),
-        Case((row,), {"alpha": 0.1}, "alpha = 0.1 (the notes' slope)", hint="use the alpha you are given"),
-        Case((np.array([[-3.0, 1.0], [0.0, -0.1], [4.0, 2.0]]),), {"alpha": 0.2}, "a (3, 2) matrix, alpha = 0.2"),
-        Case((np.array([[-4.0, 3.0, -1.0]]),), {"alpha": 1.5}, "alpha = 1.5 (larger than 1)",
-             hint="alpha·z for z ≤ 0 and z otherwise; np.maximum(alpha*z, z) is the same thing only when "
-                  "alpha < 1"),
-        Case((np.array([[-1000.0, 1000.0], [0.0, -30.0]]),), {"alpha": 0.05}, "large magnitudes (2, 2)", edge=True),
-    ]
-    for k in range(3):
-        alpha = float(np.round(rng.uniform(0.02, 0.3), 3))
-        cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {"alpha": alpha}, f"random #{k + 1}"))
-    return cases
-
-
-EXERCISES.append(Exercise(
-    "neurons.leaky_relu", leaky_relu, _leaky_cases,
-    {
-        "You scale the positive side by alpha; leaky ReLU keeps z for z > 0 and gives alpha·z for z ≤ 0.":
-            lambda z, alpha=0.01: _elementwise(z, np.where(np.asarray(z) > 0, alpha * np.asarray(z), z)),
-        "You wrote max(alpha·z, z), which is leaky ReLU only while alpha < 1; use np.where(z > 0, z, alpha*z).":
-            lambda z, alpha=0.01: _elementwise(z, np.maximum(alpha * np.asarray(z), z)),
-        "You ignore the alpha argument and always use 0.01; use the alpha you are given.":
-            lambda z, alpha=0.01: _elementwise(z, np.where(np.asarray(z) > 0, z, 0.01 * np.asarray(z))),
-        "You return 0 for negative z (plain ReLU); leaky ReLU gives alpha·z there.":
-            lambda z, alpha=0.01: _elementwise(z, np.maximum(0.0, z)),
-    },
-))
-
-
-def swish(z):
-    """swish(z) = z·σ(z), elementwise, without overflow for any finite z (a float for a number)."""
-    z = np.asarray(z, dtype=np.float64)
-    return _elementwise(z, z * np.asarray(sigmoid(z)))
-
-
-def _swish_overflowing(z):
-    z = np.asarray(z, dtype=np.float64)
-    with np.errstate(all="ignore"):
-        return _elementwise(z, z * np.exp(z) / (1 + np.exp(z)))
-
-
-EXERCISES.append(Exercise(
-    "neurons.swish", swish,
-    lambda rng: _activation_cases(rng, "np.exp(1000) overflows: compute σ(z) the stable way (as in "
-                                       "notebook 01), then multiply by z"),
-    {
-        "You return σ(z) alone; swish multiplies it by z: z·σ(z).": lambda z: _elementwise(z, sigmoid(z)),
-        "The sign in the exponent is wrong: swish(z) = z/(1 + e^(−z)) = z·σ(z), not z/(1 + e^z).":
-            lambda z: _elementwise(z, np.asarray(z) * np.asarray(sigmoid(-np.asarray(z, dtype=np.float64)))),
-        "z·e^z/(1 + e^z) overflows for large positive z (inf/inf = nan); use the stable σ(z) from notebook 01.":
-            _swish_overflowing,
-    },
-    warnings_fail=True,  # as for sigmoid in notebook 01: np.exp overflowing means σ was not computed stably
-))
-
-
-# --- softmax --------------------------------------------------------------------------------------
-
-
-def softmax(Z: np.ndarray) -> np.ndarray:
-    """Column-wise softmax of logits Z (C, m): A[i, j] = e^{Z[i, j]} / Σ_k e^{Z[k, j]}; each column sums to 1.
-
-    Each column's maximum is subtracted first, which leaves the result unchanged and keeps exp ≤ 1.
-    """
-    Z = np.asarray(Z, dtype=np.float64)
-    e = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-def _softmax_cases(rng):
-    cases = [
-        Case((np.array([[2.1], [3.2], [1.5]]),), {}, "the notes' logits [2.1, 3.2, 1.5] as one column",
-             hint="e^2.1 : e^3.2 : e^1.5 ≈ 8.17 : 24.53 : 4.48, so about [0.22, 0.66, 0.12]"),
-        Case((np.zeros((4, 2)),), {}, "all zeros (4, 2)", hint="equal logits give equal probabilities, 1/4 each"),
-        Case((np.array([[1.0, 2.0, 3.0], [1.0, 0.0, -1.0]]),), {}, "2 classes, 3 examples",
-             hint="each column (one example) sums to 1, not each row"),
-        Case((np.array([[1000.0, -1000.0], [999.0, -998.0], [998.0, -1000.0]]),), {}, "large logits (3, 2)",
-             hint="np.exp(1000) overflows; subtract each column's max first (the result does not change)",
-             hint_for=("nonfinite", "warning", "value"), edge=True),
-        Case((np.array([[1000.0, 1.0], [999.0, 2.0], [990.0, 3.0]]),), {}, "columns on very different scales",
-             hint="subtract each column's own max (axis=0, keepdims=True); the max of the whole Z makes "
-                  "e^(1 − 1000) underflow to 0 in the second column", edge=True),
-    ]
-    for k in range(3):
-        cases.append(Case((rng.normal(size=_random_shape(rng, 2, 5)) * 3,), {}, f"random #{k + 1}"))
-    return cases
-
-
-def _softmax_rows(Z):
-    e = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _softmax_unstable(Z):
-    with np.errstate(all="ignore"):
-        e = np.exp(Z)
-        return e / e.sum(axis=0, keepdims=True)
-
-
-def _softmax_global_max(Z):
-    with np.errstate(all="ignore"):
-        e = np.exp(Z - np.max(Z))
-        return e / e.sum(axis=0, keepdims=True)
-
-
-def _softmax_whole_matrix(Z):
-    e = np.exp(Z - np.max(Z))
-    return e / np.sum(e)
-
-
-EXERCISES.append(Exercise(
-    "neurons.softmax", softmax, _softmax_cases,
-    {
-        "You normalise along the rows (axis=1); examples are columns, so each column must sum to 1 (axis=0).":
-            _softmax_rows,
-        "You take np.exp of the raw logits, which overflows to inf/inf = nan for large logits; subtract each "
-        "column's max first (axis=0, keepdims=True).": _softmax_unstable,
-        "You subtract the max of the whole Z; subtract each column's own max (axis=0, keepdims=True), or a "
-        "column far below the overall max underflows to 0/0 = nan.": _softmax_global_max,
-        "You divide by the sum over the whole matrix; divide each column by its own sum "
-        "(np.sum(e, axis=0, keepdims=True)).": _softmax_whole_matrix,
-    },
-))
-
-
-# --- derivatives of the activations ---------------------------------------------------------------
-
-
-def tanh_derivative(z):
-    """tanh'(z) = 1 − tanh(z)², elementwise (a float for a number)."""
-    t = np.tanh(np.asarray(z, dtype=np.float64))
-    return _elementwise(z, 1.0 - t**2)
-
-
-EXERCISES.append(Exercise(
-    "neurons.tanh_derivative", tanh_derivative, _activation_cases,
-    {
-        "You computed 1 − z²; the derivative is 1 − tanh(z)²: apply tanh first.":
-            lambda z: _elementwise(z, 1 - np.asarray(z, dtype=np.float64) ** 2),
-        "You wrote 1 − tanh(z)*2; the square is tanh(z)**2.":
-            lambda z: _elementwise(z, 1 - np.tanh(np.asarray(z, dtype=np.float64)) * 2),
-        "You used the sigmoid's pattern tanh(z)(1 − tanh(z)); the derivative of tanh is 1 − tanh(z)².":
-            lambda z: _elementwise(z, np.tanh(z) * (1 - np.tanh(z))),
-    },
-))
-
-
-def relu_derivative(z):
-    """ReLU'(z) = 1 where z > 0, 0 where z ≤ 0 (the course's choice at z = 0), elementwise, as floats."""
-    return _elementwise(z, np.asarray(z, dtype=np.float64) > 0)
-
-
-def _relu_derivative_cases(rng):
-    cases = [
-        Case((0.0,), {}, "z = 0 (a plain number)", hint="the course takes the slope at 0 to be 0: 1 only for z > 0",
-             edge=True),
-        Case((3.0,), {}, "z = 3 (a plain number)", hint="a number in, a number out"),
-        Case((np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]]),), {}, "a (1, 5) row with a 0"),
-        Case((np.array([[-3.0, 0.0], [0.0, -0.1], [4.0, 0.25]]),), {}, "a (3, 2) matrix with zeros"),
-        Case((np.array([[-1000.0, 1000.0, 1e-300]]),), {}, "large and tiny magnitudes", edge=True),
-    ]
-    for k in range(3):
-        cases.append(Case((rng.normal(size=_random_shape(rng)) * 3,), {}, f"random #{k + 1}"))
-    return cases
-
-
-EXERCISES.append(Exercise(
-    "neurons.relu_derivative", relu_derivative, _relu_derivative_cases,
-    {
-        "You give slope 1 at z = 0 (z >= 0); the course's ReLU' is 1 only for z > 0.":
-            lambda z: _elementwise(z, np.asarray(z) >= 0),
-        "You returned ReLU itself, max(0, z); its derivative is 1 for z > 0 and 0 otherwise.":
-            lambda z: _elementwise(z, np.maximum(0.0, z)),
-        "np.heaviside(z, 0.5) gives 0.5 at z = 0; the course's ReLU' is 0 there: np.heaviside(z, 0) or "
-        "(z > 0).": lambda z: _elementwise(z, np.heaviside(z, 0.5)),
-    },
-))
-
-
-def leaky_relu_derivative(z, alpha: float = 0.01):
-    """1 where z > 0, alpha where z ≤ 0, elementwise (a float for a number)."""
-    z = np.asarray(z, dtype=np.float64)
-    return _elementwise(z, np.where(z > 0, 1.0, alpha))
-
-
-EXERCISES.append(Exercise(
-    "neurons.leaky_relu_derivative", leaky_relu_derivative, lambda rng: _leaky_cases(rng, derivative=True),
-    {
-        "You give slope 1 at z = 0 (z >= 0); the slope is alpha for z ≤ 0 and 1 only for z > 0.":
-            lambda z, alpha=0.01: _elementwise(z, np.where(np.asarray(z) >= 0, 1.0, alpha)),
-        "The two slopes are swapped: 1 for z > 0 and alpha for z ≤ 0.":
-            lambda z, alpha=0.01: _elementwise(z, np.where(np.asarray(z) > 0, alpha, 1.0)),
-        "You ignore the alpha argument and always use 0.01; use the alpha you are given.":
-            lambda z, alpha=0.01: _elementwise(z, np.where(np.asarray(z) > 0, 1.0, 0.01)),
-        "You give slope 0 for z ≤ 0 (ReLU's derivative); leaky ReLU's slope there is alpha.":
-            lambda z, alpha=0.01: _elementwise(z, np.asarray(z) > 0),
-    },
-))
+EXERCISES.extend(_neurons_activations.EXERCISES)
 
 
 # --- one-hot encoding -----------------------------------------------------------------------------
@@ -512,6 +244,14 @@ def _one_hot_cases(rng):
     return cases
 
 
+def _one_hot_whole_rows(labels, n_classes):
+    """Y[labels] = 1 sets every column of each label's row."""
+    labels = np.asarray(labels)
+    Y = np.zeros((n_classes, labels.size))
+    Y[labels] = 1.0
+    return Y
+
+
 EXERCISES.append(Exercise(
     "neurons.one_hot", one_hot, _one_hot_cases,
     {
@@ -519,6 +259,8 @@ EXERCISES.append(Exercise(
         "transpose it to (n_classes, m).": lambda labels, n_classes: np.eye(n_classes)[labels],
         "You take the number of classes from the labels (max + 1); use n_classes, as a class may not occur.":
             lambda labels, n_classes: one_hot(labels, int(np.max(labels)) + 1),
+        "You set whole rows (Y[labels] = 1); set one entry per column, the label's row of that example: "
+        "Y[labels, np.arange(m)] = 1.": _one_hot_whole_rows,
     },
 ))
 
@@ -529,15 +271,21 @@ EXERCISES.append(Exercise(
 def standardize(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(X_std, mean, std) for X (n_x, m): X_std = (X − mean)/std per feature (row); mean and std (n_x, 1).
 
-    std is the population standard deviation (divide by m); a constant feature (std = 0) maps to 0.
+    std is the population standard deviation (divide by m). A constant feature, one whose values are all
+    equal (max == min along the row), becomes a row of exact zeros in X_std; its mean and std are still
+    returned as np.mean and np.std give them. The test is max == min, not std == 0: the mean of several
+    0.1s is not exactly 0.1 in floating point, so such a row has a std of about 1e-17 and (X − mean)/std
+    would be ±1.
     """
     X = np.asarray(X, dtype=np.float64)
     mean = X.mean(axis=1, keepdims=True)
     std = X.std(axis=1, keepdims=True)
-    return (X - mean) / np.where(std > 0, std, 1.0), mean, std
+    constant = X.max(axis=1, keepdims=True) == X.min(axis=1, keepdims=True)
+    return np.where(constant, 0.0, (X - mean) / np.where(constant, 1.0, std)), mean, std
 
 
-# Constant features in the cases hold numbers whose mean is exact (e.g. 5.0), so their std is exactly 0.
+# The second case's constant feature holds numbers whose mean is exact (5.0), so its std is exactly 0; the
+# "0.1s" case's mean is not exact, so only a test of max == min finds that its feature is constant.
 STANDARDIZE_X = np.array([[1.0, 2.0, 3.0, 6.0], [150.0, 160.0, 180.0, 190.0]])
 
 
@@ -547,6 +295,8 @@ def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
              hint=f"one {per_row} per feature, i.e. per row (axis=1, keepdims=True)", hint_for=("axis", "shape", "error")),
         Case((np.array([[1.0, 2.0, 4.0], [5.0, 5.0, 5.0]]),), {}, "a constant feature",
              hint=f"the second row never changes: {constant}", edge=True),
+        Case((np.array([[0.1, 0.1, 0.1], [2.0, -1.0, 0.5], [0.7, 0.7, 0.7]]),), {},
+             "constant features of 0.1s and 0.7s", hint=f"rows 1 and 3 never change: {constant}", edge=True),
         Case((np.array([[3.0], [-1.0], [0.5]]),), {}, "m = 1: every feature is constant", edge=True),
         Case((np.array([[-1.0, 4.0], [0.0, 10.0], [2.0, -2.0]]),), {}, "3 features, 2 examples"),
     ]
@@ -557,12 +307,18 @@ def _scaling_cases(rng, per_row: str, constant: str) -> list[Case]:
     return cases
 
 
-def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard=True, power=1):
+def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard="max == min", power=1, brackets=True):
+    """standardize with one mistake switched on; guard is how a constant feature is found ("max == min",
+    "std > 0" or None for no guard)."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ddof=1 with m = 1 warns about degrees of freedom
         mean = X.mean(axis=axis, keepdims=True)
         std = X.std(axis=axis, ddof=ddof, keepdims=True)
-        X_std = (X - mean) / (np.where(std > 0, std, 1.0) if guard else std) ** power
+        constant = (X.max(axis=axis, keepdims=True) == X.min(axis=axis, keepdims=True) if guard == "max == min"
+                    else std == 0 if guard == "std > 0" else np.zeros_like(std, dtype=bool))
+        divisor = np.where(constant, 1.0, std)
+        scaled = (X - mean) / divisor**power if brackets else X - mean / divisor
+        X_std = np.where(constant, 0.0, scaled) if guard == "max == min" else scaled
     if not keepdims:
         mean, std = mean.ravel(), std.ravel()
     return X_std, mean, std
@@ -571,7 +327,8 @@ def _standardize_variant(X, *, ddof=0, axis=1, keepdims=True, guard=True, power=
 EXERCISES.append(Exercise(
     "neurons.standardize", standardize,
     lambda rng: _scaling_cases(rng, "mean and one std",
-                               "its std is 0, so return std = 0 but set that row of X_std to 0 (avoid 0/0)"),
+                               "such a feature becomes a row of zeros in X_std. Find it with max == min along the "
+                               "row, not with std == 0: round-off can leave its std at about 1e-17 instead of 0"),
     {
         "You use the sample std (ddof=1, divide by m − 1); the course uses the population std (np.std's default).":
             lambda X: _standardize_variant(X, ddof=1),
@@ -580,9 +337,14 @@ EXERCISES.append(Exercise(
         "Your mean and std have shape (n_x,); keep them as (n_x, 1) columns with keepdims=True.":
             lambda X: _standardize_variant(X, keepdims=False),
         "A constant feature has std 0, so you divide 0 by 0 (nan); map that feature to 0 instead.":
-            lambda X: _standardize_variant(X, guard=False),
+            lambda X: _standardize_variant(X, guard=None),
         "You divide by the variance; divide by the standard deviation (its square root).":
             lambda X: _standardize_variant(X, power=2),
+        "You wrote X − mean / std (the notes' form), which divides only the mean; the subtraction needs brackets: "
+        "(X − mean) / std.": lambda X: _standardize_variant(X, brackets=False),
+        "You find constant features by std == 0 (or std > 0); round-off leaves a row of equal values such as "
+        "0.1s with a std of about 1e-17, which then scales to ±1. A feature is constant when its max equals its "
+        "min: test that.": lambda X: _standardize_variant(X, guard="std > 0"),
     },
 ))
 
@@ -595,12 +357,13 @@ def min_max_normalize(X: np.ndarray) -> np.ndarray:
     return (X - low) / np.where(spread > 0, spread, 1.0)
 
 
-def _min_max_variant(X, *, axis=1, by_max=False, guard=True):
+def _min_max_variant(X, *, axis=1, by_max=False, guard=True, brackets=True):
     low = X.min(axis=axis, keepdims=axis is not None)
     high = X.max(axis=axis, keepdims=axis is not None)
     spread = high if by_max else high - low
     with np.errstate(all="ignore"):
-        return (X - low) / (np.where(spread != 0, spread, 1.0) if guard else spread)
+        divisor = np.where(spread != 0, spread, 1.0) if guard else spread
+        return (X - low) / divisor if brackets else X - low / divisor
 
 
 EXERCISES.append(Exercise(
@@ -614,6 +377,8 @@ EXERCISES.append(Exercise(
             lambda X: _min_max_variant(X, axis=None),
         "A constant feature has max − min = 0, so you divide 0 by 0 (nan); map that feature to 0 instead.":
             lambda X: _min_max_variant(X, guard=False),
+        "You wrote X − min / (max − min) (the notes' form), which divides only the min; the subtraction needs "
+        "brackets: (X − min) / (max − min).": lambda X: _min_max_variant(X, brackets=False),
     },
 ))
 
@@ -696,6 +461,11 @@ def _bce_unclipped(a, y):
         return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
 
 
+def _bce_bracket_slip(a, y):
+    a = np.clip(a, CLIP, 1 - CLIP)
+    return float(np.mean(-y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+
 EXERCISES.append(Exercise(
     "neurons.binary_cross_entropy", binary_cross_entropy, _bce_cases,
     {
@@ -706,6 +476,8 @@ EXERCISES.append(Exercise(
         "The minus sign in front is missing, so your loss is negative.": lambda a, y: -binary_cross_entropy(a, y),
         "The (1 − y) log(1 − a) term is missing, so examples with y = 0 cost nothing.":
             lambda a, y: float(-np.mean(y * np.log(np.clip(a, CLIP, 1 - CLIP)))),
+        "Your minus sign covers only the first term (−y log a + (1 − y) log(1 − a)); put the whole sum in "
+        "brackets: −(y log a + (1 − y) log(1 − a)).": _bce_bracket_slip,
     },
     # a = 1 with y = 0 costs −log(1 − (1 − 1e-12)) ≈ 27.6310; clipping 1 − a at 1e-12 instead of a gives
     # −log(1e-12) ≈ 27.6311 (1 − 1e-12 is not exact in floats). Both are right, so allow rtol 1e-5.
@@ -756,6 +528,8 @@ EXERCISES.append(Exercise(
         "only.": lambda A, Y: categorical_cross_entropy(A, Y) / A.shape[0],
         "You do not clip A, so a probability of 0 gives log(0) = −inf (and 0·(−inf) = nan); use "
         "np.maximum(A, 1e-12) first.": _cce_unclipped,
+        "You divide by A.shape[0], the number of classes; m is the number of examples, A.shape[1] (examples are "
+        "columns).": lambda A, Y: categorical_cross_entropy(A, Y) * A.shape[1] / A.shape[0],
     },
 ))
 

@@ -83,12 +83,12 @@ NOTES_VALUES = np.array([0.81, 0.9, 0.96, 0.34])  # the notes' derivatives of fo
 
 
 def ewa(values: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
-    """(n,) array V_1 … V_n for values (n,): V_t = βV_{t−1} + (1 − β)s_t from V_0 = 0; corrected V_t/(1 − β^t)."""
+    """(n,) array V_1 … V_n for values (n,): V_t = βV_{t−1} + (1 − β)x_t from V_0 = 0; corrected V_t/(1 − β^t)."""
     values = np.asarray(values, dtype=np.float64).reshape(-1)
     out = np.empty(values.size)
     average = 0.0
-    for t, s_t in enumerate(values, start=1):
-        average = beta * average + (1 - beta) * s_t
+    for t, x_t in enumerate(values, start=1):
+        average = beta * average + (1 - beta) * x_t
         out[t - 1] = average / (1 - beta**t) if bias_correction else average
     return out
 
@@ -108,7 +108,7 @@ def _ewa_cases(rng):
         Case((np.full(6, 3.0), 0.8), {"bias_correction": True}, "a constant sequence (corrected)",
              hint="the corrected average of a constant is that constant at every t"),
         Case((np.array([1.0, -2.0, 4.0, 0.5]), 0.0), {"bias_correction": True}, "β = 0",
-             hint="with β = 0 each V_t is s_t itself (and 1 − 0^t = 1)"),
+             hint="with β = 0 each V_t is x_t itself (and 1 − 0^t = 1)"),
         Case((np.zeros(5), 0.9), {"bias_correction": True}, "all zeros"),
         Case((noisy, 0.98), {"bias_correction": True}, "30 noisy values with β = 0.98 (corrected)"),
         Case((noisy, 0.98), {}, "30 noisy values with β = 0.98 (uncorrected)",
@@ -130,9 +130,9 @@ def _ewa_variant(values, beta, bias_correction=False, *, start_at_first=False, s
     out = np.empty(values.size)
     average = values[0] if start_at_first else 0.0
     with np.errstate(all="ignore"):
-        for i, s_t in enumerate(values):
+        for i, x_t in enumerate(values):
             t = i if t_from_zero else i + 1
-            average = weight_old * average + weight_new * s_t
+            average = weight_old * average + weight_new * x_t
             if bias_correction:
                 corrected = average / (1 - beta**t if power else 1 - beta)
                 out[i] = corrected
@@ -153,7 +153,7 @@ EXERCISES.append(Exercise(
             lambda values, beta, bias_correction=False: _ewa_variant(values, beta, bias_correction,
                                                                      start_at_first=True),
         "β and 1 − β are swapped: the old average gets the weight β, the new value 1 − β "
-        "(V_t = βV_{t−1} + (1 − β)s_t).":
+        "(V_t = βV_{t−1} + (1 − β)x_t).":
             lambda values, beta, bias_correction=False: _ewa_variant(values, beta, bias_correction, swap=True),
         "You count t from 0, so the first correction divides by 1 − β⁰ = 0; the first value has t = 1 "
         "(enumerate(values, start=1)).":
@@ -270,12 +270,16 @@ def _momentum_cases(rng):
 
 
 def _momentum_variant(parameters, grads, v, beta, lr, *, average=True, swap=False, step_with="new v",
-                      return_old_v=False):
+                      return_old_v=False, lr_inside=False):
     """One momentum step with one mistake switched on."""
     new_parameters, new_v = {}, {}
     for name, p in parameters.items():
         key = "d" + name
         g = grads[key]
+        if lr_inside:  # v = βv + lr·g, p = p − v
+            new_v[key] = beta * v[key] + lr * g
+            new_parameters[name] = p - new_v[key]
+            continue
         if not average:
             new_v[key] = beta * v[key] + g
         elif swap:
@@ -300,6 +304,9 @@ EXERCISES.append(Exercise(
             lambda *a: _momentum_variant(*a, step_with="old v"),
         "You return the old velocity; return the updated v alongside the new parameters.":
             lambda *a: _momentum_variant(*a, return_old_v=True),
+        "You put lr into the velocity (v = βv + lr·g, then p = p − v), another book's convention; this course's "
+        "velocity is an average of gradients, v = βv + (1 − β)·g, and the step is p = p − lr·v.":
+            lambda *a: _momentum_variant(*a, lr_inside=True),
     },
 ))
 
@@ -354,7 +361,8 @@ def _nesterov_variant(grad_f, w, v, beta, lr, *, look_ahead="w − lr·β·v", a
                       return_old_v=False):
     """One Nesterov step with one mistake switched on."""
     w, v = np.asarray(w, dtype=np.float64), np.asarray(v, dtype=np.float64)
-    points = {"w − lr·β·v": w - lr * beta * v, "w": w, "w + lr·β·v": w + lr * beta * v, "w − β·v": w - beta * v}
+    points = {"w − lr·β·v": w - lr * beta * v, "w": w, "w + lr·β·v": w + lr * beta * v, "w − β·v": w - beta * v,
+              "w − lr·v": w - lr * v}
     point = points[look_ahead]
     g = np.asarray(grad_f(point), dtype=np.float64)
     new_v = beta * v + ((1 - beta) * g if average else g)
@@ -375,6 +383,8 @@ EXERCISES.append(Exercise(
         "starts from w: w = w − lr·v.": lambda *a: _nesterov_variant(*a, step_from_look_ahead=True),
         "You left out the (1 − β) factor: v = βv + (1 − β)·∇f(w − lr·β·v).":
             lambda *a: _nesterov_variant(*a, average=False),
+        "Your look-ahead point is w − lr·v; momentum is about to carry w by lr·β·v (the old velocity, damped by "
+        "β), so the look-ahead is w − lr·β·v.": lambda *a: _nesterov_variant(*a, look_ahead="w − lr·v"),
         "You return the old velocity; return the updated v alongside the new w.":
             lambda *a: _nesterov_variant(*a, return_old_v=True),
     },

@@ -14,6 +14,7 @@ from mlcourse.compare import compare
 from mlcourse.gradcheck import numerical_gradient, relative_error
 
 RNG = np.random.default_rng(2025)
+MODEL_BACKWARD = next(e for e in bp.EXERCISES if e.name == "model_backward")
 
 
 def central_difference(f, z: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -195,6 +196,48 @@ def test_model_backward_matches_the_numerical_gradient_of_the_cost():
     assert relative_error(grads["dA0"], m * numerical) < 1e-7
 
 
+def _stable_cost_of_output(Z_out, Y):
+    """The mean cross-entropy as a function of the output layer's Z, computed without σ: −log σ(z) is
+    log(1 + e^{−z}) = np.logaddexp(0, −z), so it stays exact where σ(z) rounds to 0 or 1."""
+    return float(np.mean(Y * np.logaddexp(0.0, -Z_out) + (1 - Y) * np.logaddexp(0.0, Z_out)))
+
+
+def test_model_backward_stays_finite_and_exact_when_the_output_saturates():
+    """AL rounds to exactly 1.0 for Z above about 37: dAL = −(Y/AL − (1 − Y)/(1 − AL)) would divide 0 by 0
+    there; the reference's dZ[L] = AL − Y is the exact gradient, which central differences of the cost
+    (computed stably from Z) confirm."""
+    X = np.array([[1.0, -1.0, 2.0, -2.0], [0.5, 1.0, 1.0, -1.0]])
+    parameters = {"W1": np.array([[40.0, 10.0]]), "b1": np.array([[0.0]])}  # Z = 45, −30, 90, −90
+    Y = np.array([[1.0, 0.0, 0.0, 1.0]])  # right and certain, right, wrong and certain, wrong and nearly certain
+    AL, caches = bp.model_forward(X, parameters)
+    assert AL[0, 0] == AL[0, 2] == 1.0 and AL[0, 3] < 1e-30  # σ(45), σ(90) round to 1.0
+    with np.errstate(all="ignore"):
+        dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    assert not np.all(np.isfinite(dAL))  # the textbook start breaks down here
+    grads = bp.model_backward(AL, Y, caches)
+    assert all(np.all(np.isfinite(g)) for g in grads.values())
+
+    def cost(W):
+        return _stable_cost_of_output(W @ X + parameters["b1"], Y)
+
+    numerical = numerical_gradient(cost, parameters["W1"].copy(), h=1e-6)
+    np.testing.assert_allclose(grads["dW1"], numerical, rtol=1e-6)
+    np.testing.assert_allclose(grads["dW1"], (AL - Y) @ X.T / X.shape[1], rtol=1e-12)
+
+
+def test_model_backward_agrees_with_the_textbook_start_where_it_is_finite():
+    rng = np.random.default_rng(12)
+    for _ in range(5):
+        X, parameters = bp._random_network(rng, bp._random_dims(rng), 6)
+        Y = rng.integers(0, 2, size=(1, 6)).astype(float)
+        AL, caches = bp.model_forward(X, parameters)
+        textbook = bp._backward_variant(AL, Y, caches)  # from dAL = −(Y/AL − (1 − Y)/(1 − AL))
+        grads = bp.model_backward(AL, Y, caches)
+        assert grads.keys() == textbook.keys()
+        for key in grads:
+            assert compare(textbook[key], grads[key], MODEL_BACKWARD.tolerance) is None, key
+
+
 def test_model_backward_of_one_layer_is_logistic_regression():
     X, parameters = bp._one_layer_network()
     Y = np.array([[1.0, 0.0, 0.0, 1.0]])
@@ -224,6 +267,102 @@ def test_update_parameters_returns_new_arrays_and_leaves_its_inputs_alone():
     for key, value in grads.items():
         np.testing.assert_array_equal(value, grads_before[key])
     assert _cost_of(X, Y, updated) < _cost_of(X, Y, parameters)  # a small step downhill lowers the cost
+
+
+# --- a softmax output layer: dZ = A − Y ------------------------------------------------------------------
+
+
+def softmax(Z):
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def summed_softmax_cross_entropy(Z, Y):
+    """Σ over the examples of −Σ_k Y log softmax(Z), with log softmax = Z − logsumexp(Z) (no log of a 0)."""
+    top = Z.max(axis=0, keepdims=True)
+    log_A = Z - top - np.log(np.sum(np.exp(Z - top), axis=0, keepdims=True))
+    return float(-np.sum(Y * log_A))
+
+
+def one_hot(labels, n_classes):
+    return np.eye(n_classes)[:, labels]
+
+
+@pytest.mark.parametrize("n_classes, m", [(2, 1), (3, 5), (5, 2), (4, 4)])
+def test_softmax_cross_entropy_backward_matches_finite_differences_of_the_loss(n_classes, m):
+    rng = np.random.default_rng(100 * n_classes + m)
+    Z = rng.normal(size=(n_classes, m)) * 2
+    Y = one_hot(rng.integers(0, n_classes, size=m), n_classes)
+    dZ = bp.softmax_cross_entropy_backward(softmax(Z), Y)
+    assert dZ.shape == (n_classes, m)
+    numerical = numerical_gradient(lambda z: summed_softmax_cross_entropy(z, Y), Z.copy())
+    assert relative_error(dZ, numerical) < 1e-8
+    # the cost J is the mean over the examples, so dZ (without 1/m) is m·∂J/∂Z
+    mean_cost = numerical_gradient(lambda z: summed_softmax_cross_entropy(z, Y) / m, Z.copy())
+    assert relative_error(dZ, m * mean_cost) < 1e-8
+
+
+def test_softmax_jacobian_times_the_loss_gradient_is_a_minus_y():
+    """The derivation in the notebook, column by column: (diag(a) − a aᵀ)ᵀ (−y/a) = a − y when Σ y = 1."""
+    rng = np.random.default_rng(3)
+    for n_classes in (2, 3, 6):
+        a = softmax(rng.normal(size=(n_classes, 1)))
+        jacobian = np.diagflat(a) - a @ a.T  # ∂a_k/∂z_j = a_k(δ_kj − a_j); symmetric
+        numerical_jacobian = np.column_stack([central_difference_column(softmax, a_logits, j)
+                                              for a_logits in [np.log(a)] for j in range(n_classes)])
+        np.testing.assert_allclose(jacobian, numerical_jacobian, atol=1e-9)
+        y = one_hot([int(rng.integers(n_classes))], n_classes)
+        np.testing.assert_allclose(jacobian.T @ (-y / a), bp.softmax_cross_entropy_backward(a, y), atol=1e-12)
+
+
+def central_difference_column(f, z, j, h=1e-6):
+    step = np.zeros_like(z)
+    step[j] = h
+    return ((f(z + step) - f(z - step)) / (2 * h)).ravel()
+
+
+def test_softmax_cross_entropy_of_two_classes_is_the_sigmoids_a_minus_y():
+    z, y = np.array([[1.5, -0.3, 4.0]]), np.array([[1.0, 0.0, 0.0]])
+    A = softmax(np.vstack([z, np.zeros_like(z)]))  # softmax of (z, 0) is (σ(z), 1 − σ(z))
+    dZ = bp.softmax_cross_entropy_backward(A, np.vstack([y, 1 - y]))
+    np.testing.assert_allclose(dZ[0], (sigma(z) - y)[0], rtol=1e-12)
+    np.testing.assert_allclose(dZ[1], -dZ[0], rtol=1e-12)
+
+
+def test_a_softmax_output_layer_gets_the_mean_cost_gradient_from_linear_backward():
+    """dZ = A − Y without 1/m, then linear_backward's dW = (1/m) dZ A_prevᵀ: the gradient of the mean cost."""
+    rng = np.random.default_rng(8)
+    A_prev, W, b = rng.normal(size=(4, 6)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    Y = one_hot(rng.integers(0, 3, size=6), 3)
+    Z, cache = bp.linear_forward(A_prev, W, b)
+    _, dW, db = bp.linear_backward(bp.softmax_cross_entropy_backward(softmax(Z), Y), cache)
+    numerical_W = numerical_gradient(lambda w: summed_softmax_cross_entropy(w @ A_prev + b, Y) / 6, W.copy())
+    numerical_b = numerical_gradient(lambda c: summed_softmax_cross_entropy(W @ A_prev + c, Y) / 6, b.copy())
+    assert relative_error(dW, numerical_W) < 1e-8 and relative_error(db, numerical_b) < 1e-8
+
+
+def test_softmax_cross_entropy_backward_takes_exact_zeros_and_ones():
+    A = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(bp.softmax_cross_entropy_backward(A, one_hot([1, 2], 3)),
+                                  [[1.0, 0.0], [-1.0, 1.0], [0.0, -1.0]])
+
+
+def test_the_split_off_parts_of_a_topic_are_watched_by_the_reference_spy():
+    """_backprop_softmax.py and _neurons_activations.py hold references of their topics: the grader's spy must
+    count a call into either file as a call into the topic's reference code."""
+    from mlcourse import _backprop_softmax, _neurons_activations, grader, neurons
+
+    for exercise_id, module in (("backprop.model_backward", _backprop_softmax),
+                                ("backprop.softmax_cross_entropy_backward", bp),
+                                ("neurons.mse", _neurons_activations), ("neurons.tanh", neurons)):
+        assert module.__file__ in grader._reference_code_keys(grader.exercise(exercise_id)), (exercise_id, module)
+    A, Y = softmax(np.array([[1.0, 2.0], [0.5, -1.0]])), np.eye(2)
+    for cheat in (lambda A, Y: _backprop_softmax.softmax_cross_entropy_backward(A, Y),
+                  lambda A, Y: bp.softmax_cross_entropy_backward(A, Y)):
+        result = grader.check("backprop.softmax_cross_entropy_backward", cheat)
+        assert not result.passed and result.score == 0 and "reference implementation" in result.feedback
+    result = grader.check("neurons.tanh", lambda z: _neurons_activations.tanh(z))
+    assert not result.passed and "reference implementation" in result.feedback
 
 
 # --- the cases themselves ------------------------------------------------------------------------------

@@ -123,3 +123,17 @@ def test_grade_skips_its_own_run_where_the_cell_is_scored_elsewhere(monkeypatch,
     monkeypatch.setenv(grader.SCORED_ELSEWHERE_VARIABLE, "0")  # only "1" counts
     grader.grade("derivatives.sigmoid", sigmoid, points=2)
     assert calls
+
+
+def test_judge_calls_says_it_in_points_when_it_knows_them():
+    sigmoid = student_copies.own_implementation("derivatives.sigmoid")
+    cases = grader.cases_for("derivatives.sigmoid", 1, hidden=True)
+    forbidden = grader._reference_code_keys(grader.exercise("derivatives.sigmoid"))
+
+    def call_for(case):
+        wrong = lambda z: sigmoid(z) * 2  # noqa: E731
+        return grader.call_student(wrong, case, forbidden)
+
+    in_share = grader.judge_calls("derivatives.sigmoid", cases, call_for, "sigmoid", 1)
+    in_points = grader.judge_calls("derivatives.sigmoid", cases, call_for, "sigmoid", 1, points=3)
+    assert "→ no points" in in_share.feedback and "→ 0 of 3 points" in in_points.feedback

@@ -190,6 +190,27 @@ def test_right_code_and_noise_get_no_diagnosis(exercise_id):
     assert not result.passed and feedback.diagnose(grader.exercise(exercise_id), result.outcomes) is None
 
 
+@pytest.mark.parametrize("exercise_id", grader.exercises())
+def test_results_of_zeros_get_no_diagnosis(exercise_id):
+    """All zeros is what many mistakes give (an aliased array, a forgotten update): it proves no relation."""
+    def zeros(*args, **kwargs):
+        return _zeros_like(own(exercise_id)(*args, **kwargs))
+
+    result = grader.check(exercise_id, zeros, seed=4)
+    if not result.passed:
+        assert feedback.diagnose(grader.exercise(exercise_id), result.outcomes) is None, result.feedback
+
+
+def _zeros_like(value):
+    if isinstance(value, dict):
+        return {k: _zeros_like(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_zeros_like(v) for v in value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.zeros_like(value)
+    return 0.0 if isinstance(value, float) else value
+
+
 def test_a_hint_about_a_diagnosis_is_shown_when_that_diagnosis_names_the_mistake():
     # min_max_normalize's first case hints at the axis: shown for a reduction over the wrong axis ...
     def per_column(X):

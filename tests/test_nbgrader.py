@@ -100,6 +100,38 @@ PLANTED = {
             "    return new_p, new_v, new_s, v_hat, s_hat\n",
             "optimizers.update_with_adam", "the power t is missing"),
     },
+    "06_bias_variance": {  # none of these is called by another graded function
+        "rmse": (
+            "def rmse(y_hat, y):\n    return float(np.mean((np.asarray(y_hat) - np.asarray(y)) ** 2))\n",
+            "bias_variance.rmse", "You return the mean squared error"),
+        "bias_variance_decomposition": (
+            "def bias_variance_decomposition(predictions, f_true):\n    mean = predictions.mean(axis=0)\n"
+            "    return float(np.mean(mean - f_true)), float(np.mean(predictions.var(axis=0)))\n",
+            "bias_variance.bias_variance_decomposition", "Your bias is not squared"),
+        "diagnose": (
+            "def diagnose(train_error, val_error, human_error=0.0, threshold=0.02):\n"
+            "    if train_error - human_error > threshold:\n        return 'high bias'\n"
+            "    elif val_error - train_error > threshold:\n        return 'high variance'\n"
+            "    return 'good fit'\n",
+            "bias_variance.diagnose", "When both gaps are too large you report only"),
+    },
+    "07_regularization": {
+        "l1_cost": (
+            "def l1_cost(parameters, lambd, m):\n"
+            "    total = sum(np.sum(np.abs(v)) for k, v in parameters.items() if k.startswith('W'))\n"
+            "    return float(lambd / (2 * m) * total)\n",
+            "regularization.l1_cost", "You use λ/(2m), the form the notes show once"),
+        "dropout_backward": (
+            "def dropout_backward(dA, mask, keep_prob):\n    return dA * mask\n",
+            "regularization.dropout_backward", "You do not divide by keep_prob"),
+        "early_stopping": (
+            "def early_stopping(val_losses, patience):\n    best, best_epoch, wait = float('inf'), 0, 0\n"
+            "    for epoch, loss in enumerate(val_losses):\n        if loss <= best:\n"
+            "            best, best_epoch, wait = loss, epoch, 0\n        else:\n            wait += 1\n"
+            "            if wait >= patience:\n                return best_epoch, epoch\n"
+            "    return best_epoch, len(val_losses) - 1\n",
+            "regularization.early_stopping", "You count a tie as an improvement (<=)"),
+    },
 }
 
 

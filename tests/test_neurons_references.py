@@ -189,6 +189,25 @@ def test_standardize_maps_a_constant_feature_to_zero():
     assert mean[1, 0] == 5.0 and std[1, 0] == 0.0
 
 
+@pytest.mark.parametrize("value", [0.1, 0.7, 1e6 + 0.1, -3.3])
+@pytest.mark.parametrize("m", [3, 7])
+def test_standardize_finds_a_constant_feature_whose_mean_is_not_exact(value, m):
+    X = np.vstack([np.full(m, value), np.arange(m, dtype=float)])
+    mean, std = X.mean(axis=1), X.std(axis=1)
+    X_std, got_mean, got_std = nr.standardize(X)
+    np.testing.assert_array_equal(X_std[0], np.zeros(m))  # exactly 0, not ±1 from round-off over round-off
+    assert got_mean[0, 0] == mean[0] and got_std[0, 0] == std[0] and std[0] < 1e-9  # np.mean's and np.std's
+    np.testing.assert_allclose(X_std[1], (X[1] - mean[1]) / std[1], rtol=1e-12)
+
+
+def test_a_constant_row_of_tenths_really_has_a_nonzero_std():
+    """Why the contract tests max == min: for three 0.1s np.std is about 1e-17, not 0, so a test of std == 0
+    (the old reference's) gives ±1 there, and the case "constant features of 0.1s and 0.7s" tells them apart."""
+    row = np.full((1, 3), 0.1)
+    assert row.std() > 0
+    assert np.all(np.abs((row - row.mean()) / row.std()) == 1.0)
+
+
 def test_min_max_normalize():
     X = np.array([[1.0, 2.0, 3.0, 6.0], [150.0, 160.0, 180.0, 190.0], [7.0, 7.0, 7.0, 7.0]])
     got = nr.min_max_normalize(X)

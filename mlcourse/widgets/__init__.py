@@ -6,13 +6,15 @@ Notebooks import the package and call what they need by name:
     widgets.secant_explorer(numerical_derivative)
 
 `core` is what every explorer shares (calling the student's code safely, the explorer loop, controls);
-`derivatives`, `gradient_descent`, `neurons`, `backprop` and `optimizers` hold the explorers of notebooks
-01–05, named like the topic modules. A new notebook adds its module here and lists its public functions below.
+`derivatives`, `gradient_descent`, `neurons`, `backprop`, `optimizers`, `bias_variance` and `regularization` hold
+the explorers of notebooks 01–07, named like the topic modules. A new notebook adds its module here and lists its public functions below.
 """
 
-from . import backprop, core, derivatives, gradient_descent, neurons, optimizers
+from . import backprop, bias_variance, core, derivatives, gradient_descent, neurons, optimizers, regularization
 from .backprop import (check_network, gradient_flow_explorer, gradient_table, model_gradient_check,
                        moons_training_explorer, notes_forward, parameter_table, symmetry_explorer, whole_model_check)
+from .bias_variance import (bias_variance_explorer, cross_validation_explorer, diagnosis_map, extrapolation_explorer,
+                            split_picture)
 from .core import attempt
 from .derivatives import (difference_error_plot, gradient_check_bars, graph_explorer, line_fit_explorer,
                           secant_explorer, sigmoid_plot)
@@ -22,6 +24,8 @@ from .neurons import (activation_explorer, loss_curves, neuron_boundary_explorer
                       softmax_temperature, step, xor_network)
 from .optimizers import (ewa_explorer, lr_step_decay, moons_for_training, optimizer_race, schedule_training,
                          temperatures, training_race)
+from .regularization import (dropout_at_test_time, dropout_explorer, early_stopping_explorer, l2_explorer,
+                             overfitting_data, weight_paths)
 
 __all__ = [
     "attempt", "core",
@@ -40,4 +44,9 @@ __all__ = [
     # notebook 05
     "ewa_explorer", "lr_step_decay", "moons_for_training", "optimizer_race", "schedule_training", "temperatures",
     "training_race",
+    # notebook 06
+    "bias_variance_explorer", "cross_validation_explorer", "diagnosis_map", "extrapolation_explorer", "split_picture",
+    # notebook 07
+    "dropout_at_test_time", "dropout_explorer", "early_stopping_explorer", "l2_explorer", "overfitting_data",
+    "weight_paths",
 ]

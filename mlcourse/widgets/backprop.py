@@ -393,9 +393,12 @@ def moons_training_explorer(initialize_parameters: Callable, model_forward: Call
 def _bp_moons_runs(yours: dict, X, Y, lr: float, epochs: int, every: int, frames: core.Frames | None = None):
     """(your run or None, the reference's run, why yours failed): both trained on X, Y, side by side, `every`
     epochs at a time; with frames, the cost curves so far are shown as they grow and the progress bar moves."""
+    key = (X.tobytes(), Y.tobytes(), lr, epochs, every)
     runs = {"reference": _bp_epochs(_bp_references(), X, Y, BP_MOONS_DIMS, lr, epochs, every),
             "yours": _bp_epochs(yours, X, Y, BP_MOONS_DIMS, lr, epochs, every)}
     now, done, why = {}, {}, ""
+    if key in _BP_REFERENCE_RUNS:  # trained before, in this explorer or in an earlier one
+        done["reference"] = now["reference"] = _BP_REFERENCE_RUNS[key]
 
     def advance(who):
         try:
@@ -418,7 +421,13 @@ def _bp_moons_runs(yours: dict, X, Y, lr: float, epochs: int, every: int, frames
                                                    every))
     if frames is not None:
         frames.progress(epochs, epochs)
+    if len(_BP_REFERENCE_RUNS) > 20:
+        _BP_REFERENCE_RUNS.clear()
+    _BP_REFERENCE_RUNS[key] = done["reference"]
     return done["yours"], done["reference"], why
+
+
+_BP_REFERENCE_RUNS: dict = {}  # the reference's training runs on the moons, by data and settings
 
 
 def _bp_probabilities(parameters: dict, points: np.ndarray) -> np.ndarray:
