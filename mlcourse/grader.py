@@ -54,6 +54,7 @@ from .compare import Mismatch, _kind, compare, describe
 from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, POLICIES, POLICY_VARIABLE,  # noqa: F401
                        CaseOutcome, CheckResult, credit_line, partial_credit, partial_credit_policy,
                        points_earned, summarise)
+from .feedback import explain_undefined_functions
 from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
@@ -677,3 +678,6 @@ class _BoundedText(io.TextIOBase):
         return len(s)
 
 
+
+
+explain_undefined_functions()  # the setup cell imports grader: a check run too early then says so
