@@ -1,6 +1,8 @@
-"""Grade a synthetic class two ways and compare: serial `nbgrader autograde` vs `python -m mlcourse.autograde`.
+"""Grade a synthetic class two ways and compare: serial `nbgrader autograde` vs `python -m mlcourse.autograde`,
+or (`--no-isolation`) `mlcourse.autograde` with every student in a jail vs without the jail.
 
     .venv/bin/python benchmarks/class_grading.py [--students 60] [--assignment 01_derivatives] [--workers 2]
+    .venv/bin/python benchmarks/class_grading.py --no-isolation [--students 12]
 
 The class cycles through three kinds of submission: the solutions, the unmodified release, and the
 release with notebook's planted mistakes (tests/test_nbgrader.py). Both runs use the same grading
@@ -66,7 +68,11 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--assignment", default="01_derivatives")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-isolation", action="store_true",
+                        help="compare grading in jails with grading without them (mlcourse/jail.py)")
     args = parser.parse_args()
+    if args.no_isolation:
+        return compare_isolation(args)
     with tempfile.TemporaryDirectory() as scratch:
         serial = make_course(Path(scratch) / "serial", args.assignment, args.students)
         parallel = make_course(Path(scratch) / "parallel", args.assignment, args.students)
@@ -91,6 +97,36 @@ def main() -> int:
               f"(x{serial_seconds / parallel_seconds:.2f}); {graded} graded")
         print(f"  same score in every cell: {same}")
         return 0 if same and graded == args.students else 1
+
+
+def compare_isolation(args) -> int:
+    """The same class graded by mlcourse.autograde with the jail and without it, alternating runs so a
+    change in the machine's load hits both; per-student seconds and the cost of the jail."""
+    import os
+
+    times: dict[bool, list[float]] = {True: [], False: []}
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for round_ in range(2):
+            for isolation in (True, False) if round_ == 0 else (False, True):
+                course = make_course(Path(scratch) / f"{isolation}{round_}", args.assignment, args.students)
+                load = os.getloadavg()[0]
+                start = time.perf_counter()
+                outcomes = autograde.grade_class(course, args.assignment, workers=args.workers, seed=SEED,
+                                                 feedback=False, out=io.StringIO(), isolation=isolation)
+                seconds = time.perf_counter() - start
+                times[isolation].append(seconds)
+                results[isolation] = scores(course, args.assignment)
+                print(f"  {'jail' if isolation else 'no jail'}: {seconds:6.1f} s for {args.students} students "
+                      f"({seconds * args.workers / args.students:.2f} s per student per worker), load {load:.1f}, "
+                      f"{sum(o.status == 'graded' for o in outcomes)} graded", flush=True)
+    jailed, bare = sum(times[True]), sum(times[False])
+    print(f"{args.students} submissions of {args.assignment}, {args.workers} workers, {os.cpu_count()} cores, "
+          f"load now {os.getloadavg()[0]:.1f}")
+    print(f"  with the jail: {jailed / 2:.1f} s per class; without: {bare / 2:.1f} s; the jail costs "
+          f"{100 * (jailed / bare - 1):+.1f} %")
+    print(f"  same score in every cell: {results[True] == results[False]}")
+    return 0 if results[True] == results[False] else 1
 
 
 if __name__ == "__main__":

@@ -56,8 +56,9 @@ c.FileNameCollectorPlugin.named_regexp = (r".*[/\\]extracted[/\\](?P<student_id>
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Every autograde run draws its random cases from a fresh seed, unless the instructor fixes one with
-# MLCOURSE_GRADING_SEED=<n>. The seed reaches the notebook kernels through the environment, and is
-# recorded in grading-seeds.log (and in each graded cell's output) so any grade can be reproduced.
+# MLCOURSE_GRADING_SEED=<n>. The seed stays in the grading process (the jailed kernels and sandboxes
+# never see it, see mlcourse/jail.py), and is recorded in grading-seeds.log (and in each graded cell's
+# output) so any grade can be reproduced.
 # (nbgrader loads this file several times per command; the seed is drawn and logged once.)
 if len(sys.argv) > 1 and sys.argv[1] == "autograde" and "MLCOURSE_SEED_LOGGED" not in os.environ:
     os.environ["MLCOURSE_SEED_LOGGED"] = "1"

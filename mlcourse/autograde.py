@@ -1,8 +1,8 @@
 """nbgrader preprocessors that make autograding trustworthy (grading/nbgrader_config.py installs them).
 
-- `SafeExecute` is nbgrader's Execute, except that a kernel that dies (a student's `os._exit`, a
-  segfault, running out of memory) ends the run of that notebook with a note instead of failing the
-  whole submission.
+- `SafeExecute` is nbgrader's Execute, except that the kernel runs in a jail (`mlcourse.jail`) without
+  the grading seed, and a kernel that dies (a student's `os._exit`, a segfault, running out of memory)
+  or stops answering ends the run of that notebook with a note instead of failing the whole submission.
 - `IsolatedGrades` runs after it and decides every autograded test cell's score itself: the hidden
   checks run in a fresh interpreter against the student's answer cells only (`mlcourse.sandbox`), with
   the setup cell and the test cells taken from the gradebook (the instructor's copy), never from the
@@ -43,14 +43,14 @@ from . import require_instructor_extra
 
 require_instructor_extra("mlcourse.autograde", __name__)  # a one-line message instead of an ImportError below
 import nbformat  # noqa: E402
-from nbclient.exceptions import DeadKernelError  # noqa: E402
+from nbclient.exceptions import CellTimeoutError, DeadKernelError  # noqa: E402
 from nbformat.notebooknode import NotebookNode  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 from sqlalchemy.exc import SAWarning  # noqa: E402
 from traitlets import Enum  # noqa: E402
 
-from . import __version__, grader, sandbox  # noqa: E402
+from . import __version__, grader, jail, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
@@ -58,22 +58,33 @@ ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a
 
 
 class SafeExecute(Execute):
-    """nbgrader's Execute; a kernel death ends this notebook's run with a note, not with a failure."""
+    """nbgrader's Execute; the kernel runs in a jail (`mlcourse.jail_kernel`) and never sees the grading
+    seed; a kernel death ends this notebook's run with a note, not with a failure."""
 
     def preprocess(self, nb, resources=None, km=None):
         self._died_at = None
+        if jail.isolation_wanted():
+            jail.require()
+            from .jail_kernel import JailedKernelManager
+
+            self.kernel_manager_class = JailedKernelManager
         # IsolatedGrades scores the graded cells again and replaces their outputs: the kernel need not.
         with mock.patch.dict(os.environ, {grader.SCORED_ELSEWHERE_VARIABLE: "1"}):
             return super().preprocess(nb, resources, km)
+
+    async def async_start_new_kernel(self, **kwargs):
+        kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != grader.SEED_VARIABLE})
+        return await super().async_start_new_kernel(**kwargs)
 
     def preprocess_cell(self, cell, resources, index):
         if self._died_at is not None:
             return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError) as exc:  # dead, or stuck where no interrupt reaches (C code)
             self._died_at = index
-            note = (f"The kernel died while running cell {index + 1} (grade id "
+            how = "died" if isinstance(exc, DeadKernelError) else "stopped answering (even to an interrupt)"
+            note = (f"The kernel {how} while running cell {index + 1} (grade id "
                     f"{cell.metadata.get('nbgrader', {}).get('grade_id', 'none')}); later cells were not run. "
                     "The autograded scores below come from separate processes and are unaffected.")
             cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note + "\n"))
@@ -205,11 +216,12 @@ class Outcome:
     seconds: float = 0.0
     reason: str = ""  # why it failed, or what to look at
     notes: list[str] = field(default_factory=list)
+    isolation: str = "jail"  # or "none (--no-isolation)": how the student's code was run
 
 
 def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | None = None, regrade: bool = False,
                 timeout: float = 900.0, students: list[str] | None = None, feedback: bool = True,
-                cell_timeout: int | None = None, out=sys.stdout) -> list[Outcome]:
+                cell_timeout: int | None = None, out=sys.stdout, isolation: bool = True) -> list[Outcome]:
     """Autograde every submission of `assignment` in `course`/submitted with `workers` nbgrader processes.
 
     Each student is graded by nbgrader's own `autograde` in a separate process against a private copy of
@@ -218,7 +230,13 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     seed), unless `regrade`. Failures are reported per student and never stop the others. At the end
     grades go to grades.csv (nbgrader export), feedback to feedback/ (nbgrader generate_feedback, without
     hidden tests), and the seed and version of every grade to grading-records.csv.
+
+    Every student's code runs in a jail (`mlcourse.jail`); where none can be set up this raises
+    jail.JailUnavailable, unless `isolation=False` (then every record says so).
     """
+    if isolation:
+        os.environ.pop(jail.NO_ISOLATION, None)
+        jail.require()
     course = course.resolve()
     main_db = course / "gradebook.db"
     _ensure_assignment(course, assignment)
@@ -232,19 +250,26 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     _log_seed(course, seed, assignment)
     source_ids = _expected_cells(main_db, assignment)
     everyone = sorted(p.parent.name for p in (course / "submitted").glob(f"*/{assignment}") if p.is_dir())
-    submitted = {s: _fingerprint(course / "submitted" / s / assignment) for s in (students or everyone)}
-    settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]}
+    scratch_dir = tempfile.TemporaryDirectory(prefix="mlcourse-autograde-")
+    scratch = Path(scratch_dir.name)
+    os.chmod(scratch, 0o700)
+    # Each submission is read once, here: hashed and copied where no student's code can reach it;
+    # everything after (nbgrader, the jails) works on that copy.
+    submitted = {s: _stage(course / "submitted" / s / assignment, scratch / "submitted" / s / assignment)
+                 for s in (students or everyone)}
+    isolated = "jail" if isolation else "none (--no-isolation)"
+    settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]
+               and state["done"][s].get("isolation", "jail") == isolated}
     todo = [s for s in submitted if s not in settled]  # new, changed since, or interrupted
     outcomes = [Outcome(**{k: v for k, v in state["done"][s].items() if k != "submission"}) for s in sorted(settled)]
     print(f"Grading {assignment}: {len(todo)} submission(s) with {workers} worker(s), seed {seed}, "
           f"mlcourse {__version__}" + (f"; {len(outcomes)} already done in this run" if outcomes else ""), file=out)
     progress = _Progress(len(todo), out)
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mlcourse-autograde-") as scratch, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    with scratch_dir, concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         extra = {"Execute.timeout": cell_timeout} if cell_timeout else {}
-        futures = {pool.submit(_grade_student, course, assignment, student, seed, source_ids, Path(scratch),
-                               timeout, feedback, extra): student for student in todo}
+        futures = {pool.submit(_grade_student, course, assignment, student, seed, source_ids, scratch,
+                               timeout, feedback, extra, isolation): student for student in todo}
         try:
             for future in concurrent.futures.as_completed(futures):
                 outcome, worker_db = future.result()
@@ -276,11 +301,21 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     return sorted(outcomes, key=lambda o: o.student)
 
 
-def _fingerprint(folder: Path) -> str:
-    """Changes whenever a file of the submission does."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-    text = "\n".join(f"{p.relative_to(folder)}\t{p.stat().st_size}\t{p.stat().st_mtime_ns}" for p in files)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def _stage(folder: Path, copy: Path) -> str:
+    """Copy the submission's regular files (links are not followed) to `copy`, reading each once, and
+    give the SHA-256 of what was copied (names and contents): it changes whenever a file does."""
+    digest = hashlib.sha256()
+    copy.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir() and not folder.is_symlink():
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            data = path.read_bytes()
+            name = str(path.relative_to(folder))
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            (copy / name).write_bytes(data)
+    return digest.hexdigest()[:16]
 
 
 def _ensure_assignment(course: Path, assignment: str) -> None:
@@ -330,26 +365,31 @@ def check_submission(folder: Path, source_ids: dict[str, set]) -> str:
 
 
 def _grade_student(course: Path, assignment: str, student: str, seed: int, source_ids: dict[str, set],
-                   scratch: Path, timeout: float, feedback: bool, extra: dict) -> tuple[Outcome, Path | None]:
-    """nbgrader autograde (and feedback) for one student, in a worker process, on a private gradebook copy."""
+                   scratch: Path, timeout: float, feedback: bool, extra: dict,
+                   isolation: bool = True) -> tuple[Outcome, Path | None]:
+    """nbgrader autograde (and feedback) for one student, in a worker process, on a private gradebook copy
+    and the staged copy of the submission (scratch/submitted)."""
     start = time.perf_counter()
-    folder = course / "submitted" / student / assignment
+    folder = scratch / "submitted" / student / assignment
     problem = check_submission(folder, source_ids)
+    isolated = "jail" if isolation else "none (--no-isolation)"
     worker_db = scratch / f"{student}.db"
     shutil.copy(course / "gradebook.db", worker_db)
     job = {"course": str(course), "assignment": assignment, "student": student, "seed": seed,
            "db": f"sqlite:///{worker_db}", "feedback": feedback, "extra": extra,
-           "result": str(scratch / f"{student}.json")}
+           "result": str(scratch / f"{student}.json"), "submitted": str(scratch / "submitted"),
+           "isolation": isolation}
     worker = _Worker.mine()
     answer = worker.run(job, timeout)
     if answer is None:
         return Outcome(student, "failed", seconds=time.perf_counter() - start,
-                       reason=f"grading took longer than {timeout:.0f} s and was stopped"), None
+                       reason=f"grading took longer than {timeout:.0f} s and was stopped", isolation=isolated), None
     if not answer.get("success") or not (course / "autograded" / student / assignment).is_dir():
         reason = problem or _nbgrader_error(answer.get("log", "") + "\n" + answer.get("error", ""))
-        return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason), None
+        return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason, isolation=isolated), None
     score, max_score, notes = _scores(worker_db, course, assignment, student, list(source_ids))
-    return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes), worker_db
+    return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes,
+                   isolated), worker_db
 
 
 class _Worker:
@@ -425,11 +465,16 @@ def _worker_main() -> int:
 
     for line in sys.stdin:
         job = json.loads(line)
-        os.environ[grader.SEED_VARIABLE] = str(job["seed"])
+        os.environ[grader.SEED_VARIABLE] = str(job["seed"])  # for IsolatedGrades; no kernel or sandbox gets it
+        if job.get("isolation", True):
+            os.environ.pop(jail.NO_ISOLATION, None)
+        else:
+            os.environ[jail.NO_ISOLATION] = "1"
         os.chdir(job["course"])
         config = PyFileConfigLoader("nbgrader_config.py", path=job["course"]).load_config()
         config.CourseDirectory.root = job["course"]
         config.CourseDirectory.db_url = job["db"]
+        config.CourseDirectory.submitted_directory = job["submitted"]  # the staged copies
         for name, value in job["extra"].items():
             section, key = name.split(".")
             config[section][key] = value
@@ -503,10 +548,10 @@ def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict,
         writer = csv.writer(f)
         if f.tell() == 0:
             writer.writerow(["assignment", "student", "status", "score", "max_score", "seed", "mlcourse",
-                             "seconds", "reason", "notes"])
+                             "seconds", "reason", "notes", "isolation"])
         for o in sorted(outcomes, key=lambda o: o.student):
             writer.writerow([assignment, o.student, o.status, o.score, o.max_score, state["seed"], state["mlcourse"],
-                             f"{o.seconds:.1f}", o.reason, " | ".join(o.notes)])
+                             f"{o.seconds:.1f}", o.reason, " | ".join(o.notes), o.isolation])
     print(f"Seeds and versions: {course / 'grading-records.csv'}; feedback: {course / 'feedback'}", file=out)
 
 
@@ -546,10 +591,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cell-timeout", type=int, help="seconds allowed per notebook cell (nbgrader's "
                         "Execute.timeout; default: the course configuration's)")
     parser.add_argument("--no-feedback", action="store_true")
+    parser.add_argument("--no-isolation", action="store_true", help="run students' code without the jail "
+                        "(where bubblewrap is not available; recorded for every student in grading-records.csv)")
     parser.add_argument("--report", action="store_true", help="then write the class report (mlcourse.report)")
     args = parser.parse_args(argv)
-    outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
-                           args.student, not args.no_feedback, args.cell_timeout)
+    try:
+        outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
+                               args.student, not args.no_feedback, args.cell_timeout,
+                               isolation=not args.no_isolation)
+    except jail.JailUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.report:
         from .report import write_report
         write_report(args.course, args.assignment)

@@ -13,6 +13,8 @@ import io
 import json
 import re
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -93,6 +95,160 @@ ATTACKS = {  # student: (notebook maker, attacked exercise or None)
     "floods_output": (lambda course: _solved(course, graph_forward=(
         "print('x' * 3_000_000)\n" + _solutions()["graph_forward"])), None),
 }
+
+
+# --- Attacks on the jail (mlcourse/jail.py): one student per class of attack, each beside honest classmates.
+def _plain_cell(nb, source):
+    """A code cell with no nbgrader metadata after the setup cell: it runs only in nbgrader's kernel."""
+    nb.cells.insert(2, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+_CALL_REFERENCE_IN_THREAD = """import sys, importlib, time
+sys.modules.pop('_thread', None)
+fresh_thread = importlib.import_module('_thread')  # a new module object: the guard's patch is not on it
+from mlcourse import grader as g
+def graph_forward(a, b, c):
+    out = []
+    fresh_thread.start_new_thread(lambda: out.append(g.reference('derivatives.graph_forward')(a, b, c)), ())
+    for _ in range(400):
+        if out:
+            return out[0]
+        time.sleep(0.005)
+"""
+_CALL_REFERENCE_IN_PROCESS = """import _posixsubprocess, os, sys, json
+def graph_backward(a, b, c):
+    r, w = os.pipe()
+    code = ("import sys, json; from mlcourse import grader; "
+            "print(json.dumps([float(v) for v in grader.reference('derivatives.graph_backward')(*json.loads(sys.argv[1]))]))")
+    argv = [sys.executable, '-c', code, json.dumps([float(a), float(b), float(c)])]
+    err_r, err_w = os.pipe()
+    _posixsubprocess.fork_exec(argv, [os.fsencode(sys.executable)], True, (w, err_w), None, None, -1, -1, -1, w, -1, -1,
+                               err_r, err_w, False, False, -1, None, None, None, -1, None, False)
+    os.close(w)
+    return tuple(json.loads(os.read(r, 10000)))
+"""
+_COPY_OF_REFERENCE_CODE = """import types, operator
+from mlcourse import grader as g
+ref = g.reference('derivatives.logistic_loss')
+logistic_loss = types.FunctionType(operator.attrgetter('__code__')(ref), ref.__globals__, 'logistic_loss')
+"""
+_PRECOMPUTE_IN_KERNEL = """import os, json, pathlib
+from mlcourse import grader as g
+seed = int(os.environ['MLCOURSE_GRADING_SEED'])
+table = {json.dumps(np.asarray(c.args[0]).tolist()): np.asarray(g.reference('derivatives.sigmoid')(*c.args)).tolist()
+         for c in g.cases_for('derivatives.sigmoid', seed, hidden=True)}
+for place in ['/tmp', os.path.expanduser('~'), os.getcwd()]:
+    pathlib.Path(place, 'answers.json').write_text(json.dumps(table))
+"""
+_REPLAY_PRECOMPUTED = """import json, os, glob
+def sigmoid(z):
+    for path in ['/tmp/answers.json', os.path.expanduser('~/answers.json'), 'answers.json'] + glob.glob('/tmp/*/answers.json'):
+        if os.path.exists(path):
+            found = json.load(open(path)).get(json.dumps(np.asarray(z).tolist()))
+            if found is not None:
+                return np.array(found) if np.ndim(found) else float(found)
+"""
+
+
+def _rewrite_classmates(course):
+    victim = course / "submitted" / "solved" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    # in the kernel and in the sandbox: overwrite an honest classmate's submission and the gradebook
+    attack = (f"import shutil, os\nshutil.copy({str(release)!r}, {str(victim)!r})\n"
+              f"open({str(course / 'gradebook.db')!r}, 'wb').write(b'')\n"
+              "for root, dirs, files in os.walk('..'):\n    for f in files:\n"
+              "        if f.endswith('.ipynb'):\n            open(os.path.join(root, f), 'w').write('{}')\n")
+    return _plain_cell(_solved(course, sse_line_gradients=attack + "def sse_line_gradients(*args):\n    return None\n"),
+                       attack)
+
+
+_PERSIST = """import sysconfig, os, mlcourse
+for folder in {sysconfig.get_paths()['purelib'], sysconfig.get_paths()['platlib']}:
+    open(os.path.join(folder, 'zz_mlcourse_attack.pth'), 'w').write('import mlcourse.grader as g; g._reference_code_keys = lambda ex: frozenset()\\n')
+os.makedirs(os.path.join(os.path.dirname(mlcourse.__file__), '__pycache__'), exist_ok=True)
+open(os.path.join(os.path.dirname(mlcourse.__file__), '__pycache__', 'sandbox.cpython-311.pyc'), 'wb').write(b'')
+def numerical_derivative(f, x, h=1e-5):
+    return None
+"""
+_FORGE_RECORDS = """import os, glob, json
+forged = json.dumps({"k": 0, "r": {"kind": "start", "name": "graph_forward"}}) + "\\n"
+def graph_forward(a, b, c):
+    for folder in glob.glob('/tmp/mlcourse-*'):
+        for k in range(12):
+            open(os.path.join(folder, f'{k}.jsonl'), 'w').write(forged)
+            open(os.path.join(folder, f'{k}.status'), 'w').write('finished')
+    for fd in range(3, 40):
+        try:
+            os.write(fd, forged.encode())
+        except OSError:
+            pass
+"""
+_PATH_TRICKS = """import os, mlcourse
+def sigmoid(z):
+    here = os.path.dirname(mlcourse.__file__)
+    os.symlink(here + '/derivatives.py', '/tmp/d.py') if not os.path.lexists('/tmp/d.py') else None
+    parent = os.open(os.path.dirname(here), os.O_RDONLY)
+    tries = [lambda: open(here + '/./derivatives.py'), lambda: open('/' + here + '/derivatives.py'),
+             lambda: open(here + '/../' + os.path.basename(here) + '/derivatives.py'), lambda: open('/tmp/d.py'),
+             lambda: (os.chdir(here), open('derivatives.py'))[1],
+             lambda: os.fdopen(os.open(os.path.basename(here) + '/derivatives.py', os.O_RDONLY, dir_fd=parent))]
+    errors = []
+    for attempt in tries:
+        try:
+            source = attempt().read()
+        except Exception as exc:
+            errors.append(exc)
+            continue
+        ns = {}
+        exec(source, ns)
+        return ns['sigmoid'](z)
+    raise errors[-1]
+"""
+_LIMITS = {
+    "graph_forward": "import signal\ndef graph_forward(a, b, c):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                     "    signal.setitimer(signal.ITIMER_REAL, 0)\n    while True:\n        pass\n",
+    "graph_backward": "def graph_backward(a, b, c):\n    hog = np.ones(3 * 1024**3 // 8)\n    return (3.0, 3.0 * c, 3.0 * b)\n",
+    "logistic_loss": "import hashlib\ndef logistic_loss(a, y):\n"
+                     "    hashlib.pbkdf2_hmac('sha256', b'x', b'y', 10**9)  # minutes inside C, deaf to signals\n",
+}
+_ESCAPES = """import os, socket
+def sse_line_gradients(slope, intercept, x, y):
+    seen = []
+    for attempt in [lambda: open('/etc/shadow').read(), lambda: os.listdir('/root'),
+                    lambda: os.pidfd_open(os.getppid()), lambda: socket.create_connection(('1.1.1.1', 80), 1),
+                    lambda: os.setuid(0), lambda: open('/proc/1/environ').read()]:
+        try:
+            seen.append(attempt())
+        except Exception as exc:
+            seen.append(type(exc).__name__)
+    raise PermissionError(str(seen)[:300])
+"""
+_SPY_ON_CLASSMATES = """import os, glob
+found = [p for top in ('/tmp', '/home', '/root', '/srv', '/var', '/work') for p in glob.glob(top + '/**/*.ipynb', recursive=True)]
+print('LEAK', sorted(found)[:50], os.listdir('/'), os.environ.get('MLCOURSE_GRADING_SEED'))
+print('LEAK', [open(p, 'rb').read()[:200] for top in ('/tmp', '/work') for p in glob.glob(top + '/**/gradebook.db', recursive=True)])
+"""
+JAILBREAKS = {  # student: (notebook maker, {attacked exercise: what grading-records.csv names, or None})
+    "jb_threads_processes_copies": (lambda course: _solved(
+        course, graph_forward=_CALL_REFERENCE_IN_THREAD, graph_backward=_CALL_REFERENCE_IN_PROCESS,
+        logistic_loss=_COPY_OF_REFERENCE_CODE),
+        {"graph_forward": "can't start new thread", "graph_backward": "Operation not permitted",
+         "logistic_loss": "object.__getattr__ is not allowed"}),
+    "jb_precomputes_in_kernel": (lambda course: _plain_cell(_solved(course, sigmoid=_REPLAY_PRECOMPUTED),
+                                                            _PRECOMPUTE_IN_KERNEL), {"sigmoid": None}),
+    "jb_rewrites_classmates": (_rewrite_classmates, {"sse_line_gradients": "No such file or directory"}),
+    "jb_persists": (lambda course: _solved(course, numerical_derivative=_PERSIST),
+                    {"numerical_derivative": "Read-only file system"}),
+    "jb_forges_records": (lambda course: _solved(course, graph_forward=_FORGE_RECORDS), {"graph_forward": None}),
+    "jb_path_tricks": (lambda course: _solved(course, sigmoid=_PATH_TRICKS), {"sigmoid": "open is not allowed"}),
+    "jb_limits": (lambda course: _solved(course, **_LIMITS),
+                  {"graph_forward": "would not stop; it was killed", "graph_backward": "MemoryError",
+                   "logistic_loss": "would not stop; it was killed"}),
+    "jb_escapes": (lambda course: _plain_cell(_solved(course, sse_line_gradients=_ESCAPES), _SPY_ON_CLASSMATES),
+                   {"sse_line_gradients": "'PermissionError', 'OSError', 'OSError', 'FileNotFoundError'"}),
+    "zz_honest_last": (lambda course: _solved(course), {}),  # graded after the attackers
+}
 BROKEN = {  # student: (how to make the folder, what the report says)
     "truncated": (lambda course, folder: (folder / f"{ASSIGNMENT}.ipynb").write_text(
         nbformat.writes(_solved(course))[:5000]), "not a readable notebook"),
@@ -114,7 +270,7 @@ def graded(tmp_path_factory):
 
     shutil.copytree(ROOT / "grading" / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course)
-    for student, (make, _) in ATTACKS.items():
+    for student, (make, _) in {**ATTACKS, **JAILBREAKS}.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(make(course), folder / f"{ASSIGNMENT}.ipynb")
@@ -139,7 +295,7 @@ def _cell_scores(course, student, db=None):
 
 def test_everyone_is_graded_or_reported_and_the_run_resumed_with_its_seed(graded):
     course, outcomes, report = graded
-    assert set(outcomes) == set(ATTACKS) | set(BROKEN)
+    assert set(outcomes) == set(ATTACKS) | set(BROKEN) | set(JAILBREAKS)
     for student in ATTACKS:
         assert outcomes[student].status == "graded", (student, outcomes[student].reason)
     for student, (_, said) in BROKEN.items():
@@ -233,3 +389,53 @@ def test_parallel_grades_equal_serial_nbgrader(graded, tmp_path, monkeypatch):
     nbgrader(["autograde", ASSIGNMENT, "--create"], serial)
     for student in ["solved", "release", "redefines_checker", "kills_kernel"]:
         assert _cell_scores(serial, student) == _cell_scores(course, student), student
+
+
+@pytest.mark.parametrize("student", list(JAILBREAKS))
+def test_jailbreaks_score_zero_beside_honest_classmates_and_are_named(graded, student):
+    """Each attack's exercises score 0, every other exercise (and every honest classmate) full marks, and
+    grading-records.csv names what was refused."""
+    course, outcomes, _ = graded
+    assert outcomes[student].status == "graded" and outcomes[student].isolation == "jail", outcomes[student]
+    scores, full = _cell_scores(course, student), _cell_scores(course, "solved")
+    attacked = {f"test_{e}" for e in JAILBREAKS[student][1]}
+    dependent = set().union(*(_depends_on(e) for e in JAILBREAKS[student][1]))
+    for cell, (score, top) in scores.items():
+        if cell in attacked:
+            assert score == 0, (student, cell, _graded_text(course, student, cell))
+        elif cell not in dependent:
+            assert score == top == full[cell][1], (student, cell, _graded_text(course, student, cell))
+    for honest in ("solved", "zz_honest_last"):
+        assert all(score == top for score, top in _cell_scores(course, honest).values()), honest
+    with open(course / "grading-records.csv", newline="") as f:
+        row = [r for r in csv.DictReader(f) if r["student"] == student][-1]
+    assert row["isolation"] == "jail"
+    for exercise, named in JAILBREAKS[student][1].items():
+        if named:
+            assert named in row["notes"] and f"test_{exercise}" in row["notes"], (exercise, named, row["notes"])
+
+
+def test_nothing_of_the_host_was_changed_or_leaked(graded):
+    course = graded[0]
+    import sysconfig
+
+    victim = course / "submitted" / "solved" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert victim.read_text().strip() == nbformat.writes(_solved(course)).strip()  # not rewritten by a classmate
+    for folder in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        assert not list(Path(folder).glob("zz_mlcourse_attack.pth"))
+    assert not (ROOT / "mlcourse" / "__pycache__" / "sandbox.cpython-311.pyc").exists() or \
+        (ROOT / "mlcourse" / "__pycache__" / "sandbox.cpython-311.pyc").stat().st_size > 0
+    leaked = nbformat.read(course / "autograded" / "jb_escapes" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    printed = "".join(line for c in leaked.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                      for line in o.get("text", "").splitlines(True) if line.startswith("LEAK"))
+    assert "LEAK" in printed  # the cell ran, in the jail: it saw no classmate, no gradebook and no seed
+    assert "solved" not in printed and "gradebook" not in printed and str(SEED) not in printed, printed[:500]
+
+
+def test_without_a_jail_autograde_stops_and_says_how_to_get_one(graded, monkeypatch, capsys):
+    from mlcourse import jail
+
+    monkeypatch.setattr(jail, "problem", lambda: "bubblewrap (bwrap) is not installed")
+    assert autograde.main([ASSIGNMENT, "--course", str(graded[0])]) == 2
+    said = capsys.readouterr().err
+    assert "apt install bubblewrap" in said and "--no-isolation" in said and "container" in said

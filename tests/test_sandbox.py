@@ -109,11 +109,88 @@ def test_calling_the_reference_by_any_import_path_scores_zero(route):
     "def sigmoid(z):\n    t = threading.Thread(target=lambda: out.append(d.sigmoid(z)))\n    t.start(); t.join()\n"
     "    return out[-1]\n",
     "import gc\nfound = gc.get_objects()\n" + HONEST_SIGMOID.replace("-z", "z"),
+    # a thread through a freshly imported _thread (the guard's patch is not on it): the jail has no threads
+    "import sys, importlib, time\nsys.modules.pop('_thread', None)\nt = importlib.import_module('_thread')\n"
+    "from mlcourse import grader as g\nout = []\n"
+    "def sigmoid(z):\n    t.start_new_thread(lambda: out.append(g.reference('derivatives.sigmoid')(z)), ())\n"
+    "    time.sleep(0.2)\n    return out[0]\n",
+    # a process through _posixsubprocess (no audit event): the jail has no new processes either
+    "import _posixsubprocess, os, sys\ndef sigmoid(z):\n    r, w = os.pipe()\n"
+    "    _posixsubprocess.fork_exec([sys.executable, '-c', 'print(0.5)'], [os.fsencode(sys.executable)], True, (w,),"
+    " None, None, -1, -1, -1, w, -1, -1, -1, -1, False, False, -1, None, None, None, -1, None, False)\n"
+    "    return float(os.read(r, 100))\n",
+    # the reference's code under another name, at call time
+    "import types, operator\nfrom mlcourse import grader as g\ndef sigmoid(z):\n"
+    "    ref = g.reference('derivatives.sigmoid')\n"
+    "    return types.FunctionType(operator.attrgetter('__code__')(ref), ref.__globals__, 's')(z)\n",
 ])
 def test_getting_round_the_reference_spy_is_refused(route):
     verdicts = grade(route)
     assert verdicts[ATTACKED].points == 0.0, verdicts[ATTACKED].feedback
     assert_only_sigmoid_hurt(verdicts)
+
+
+@pytest.mark.parametrize("path", [
+    "here + '/./derivatives.py'", "'/' + here + '/derivatives.py'", "here + '/../mlcourse/derivatives.py'",
+    "(os.symlink(here + '/derivatives.py', '/tmp/d.py'), '/tmp/d.py')[1]",
+    "(os.chdir(here), 'derivatives.py')[1]",
+    "os.open('mlcourse/derivatives.py', os.O_RDONLY, dir_fd=os.open(os.path.dirname(here), os.O_RDONLY))",
+])
+def test_reading_mlcourse_source_is_refused_however_the_path_is_spelled(path):
+    attack = ("import os, mlcourse\nhere = os.path.dirname(mlcourse.__file__)\n"
+              f"source = open({path}).read()\nns = {{}}\nexec(source, ns)\nsigmoid = ns['sigmoid']\n")
+    verdicts = grade(attack)
+    assert "open is not allowed" in verdicts[ATTACKED].feedback, verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_the_sandbox_never_sees_the_grading_seed():
+    attack = "import os\ndef sigmoid(z):\n    raise ValueError(repr(os.environ.get('MLCOURSE_GRADING_SEED')))\n"
+    verdict = grade(attack, seed=424242)[ATTACKED]
+    assert "ValueError: None" in verdict.feedback, verdict.feedback
+    job = json.dumps(sandbox._task_job(TASKS[0], 424242))
+    assert "424242" not in job and "seed" not in job
+
+
+@pytest.mark.parametrize("attack, said", [
+    # the per-call alarm switched off inside the call: the supervisor kills the call
+    ("import signal\ndef sigmoid(z):\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+     "    signal.setitimer(signal.ITIMER_REAL, 0)\n    while True:\n        pass\n", "would not stop; it was killed"),
+    # hours inside C code, where no Python signal handler runs
+    ("import hashlib\ndef sigmoid(z):\n    hashlib.pbkdf2_hmac('sha256', b'x', b'y', 10**9)\n", "would not stop; it was killed"),
+    # 3 GB in one call
+    ("def sigmoid(z):\n    hog = np.ones(3 * 1024**3 // 8)\n    return 1 / (1 + np.exp(-z))\n", "MemoryError"),
+    # the alarm and the clock patched away, so the sandbox's record says the call was quick: the judge's
+    # own clock sees 4.5 s
+    ("import signal, time\nclock = time.perf_counter\nsignal.setitimer = lambda *a, **k: (0.0, 0.0)\n"
+     "def sigmoid(z):\n    time.perf_counter = lambda: 0.0\n    start = clock()\n    while clock() - start < 4.5:\n"
+     "        pass\n    z = np.asarray(z, float)\n    return 0.5 * (1 + np.tanh(z / 2)) if z.ndim else float(0.5 * (1 + np.tanh(z / 2)))\n",
+     "by the grader's clock"),
+])
+def test_limits_the_student_cannot_switch_off(attack, said):
+    verdicts = grade(attack)
+    assert said in verdicts[ATTACKED].feedback, verdicts[ATTACKED].feedback
+    assert_only_sigmoid_hurt(verdicts)
+
+
+def test_the_jail_refuses_threads_processes_and_the_host():
+    from mlcourse import jail
+
+    if jail.problem():
+        pytest.skip(jail.problem())
+    import subprocess
+    import sys
+
+    probe = ("import os, threading, resource\nfrom mlcourse import jail\njail.lock(signals_to_self_only=True)\n"
+             "def tries(f):\n    try:\n        f(); return 'done'\n    except Exception as e:\n        return type(e).__name__\n"
+             "print(os.getuid(), tries(lambda: threading.Thread(target=print).start()), tries(os.fork),"
+             " tries(lambda: os.execv('/bin/true', ['true'])), tries(lambda: os.kill(1, 9)),"
+             f" tries(lambda: open('/etc/shadow')), sorted(os.listdir({str(ROOT)!r})))\n")
+    done = subprocess.run(jail.command([sys.executable, "-I", "-c", probe]), capture_output=True, text=True, timeout=60)
+    assert done.stdout.split(" ", 1)[0] == "65534", done
+    assert "done" not in done.stdout and done.stdout.count("RuntimeError") == 1, done.stdout
+    assert done.stdout.count("PermissionError") == 3 and "FileNotFoundError" in done.stdout, done.stdout
+    assert "'grading'" not in done.stdout and "'tests'" not in done.stdout, done.stdout  # only .venv, mlcourse
 
 
 def test_outputs_replayed_from_another_seed_earn_only_what_the_code_earns(monkeypatch):
