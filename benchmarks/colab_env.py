@@ -19,12 +19,14 @@ prints an ERROR in every setup cell and Colab's own front end may break. This sc
 `--python` and `--pin` try other combinations, e.g. the oldest versions pyproject.toml allows:
 `--python /root/.pyenv/versions/3.10.13/bin/python --venv /tmp/oldest --pin numpy==1.24.4 --pin matplotlib==3.7.0`.
 
-It downloads from PyPI (or pip's cache), so it is a benchmark, not part of the test suite.
+It downloads from PyPI (or pip's cache). tests/test_colab_env.py runs the same steps as tests (in CI), with the
+venv cached under .venv/colab-<python>-<hash of the pins>; this script prints the timings.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -98,30 +100,112 @@ def source_copy(into: Path) -> Path:
     return into
 
 
-def execute(venv: Path, notebooks: list[str]) -> list[str]:
+def install_kernel(venv: Path) -> Path:
+    """The venv's kernelspec (carrying the environment the notebooks need); returns its share/jupyter."""
+    kernels = venv / "share" / "jupyter" / "kernels"
+    if not (kernels / KERNEL / "kernel.json").exists():
+        sh(venv / "bin" / "python", "-m", "ipykernel", "install", "--prefix", venv, "--name", KERNEL)
+        spec = json.loads((kernels / KERNEL / "kernel.json").read_text())
+        spec["env"] = {"MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                       "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # Python 3.12's debugger note on the kernel's stderr
+        (kernels / KERNEL / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return kernels.parent
+
+
+def execute(venv: Path, notebooks: list[str], folder: str = "solutions") -> list[str]:
+    """Runs ROOT/folder/<name>.ipynb for each name in a kernel of the venv; what went wrong, per notebook."""
     import nbformat
+    from nbclient import NotebookClient
 
     from conftest import problems
 
-    sh(venv / "bin" / "python", "-m", "ipykernel", "install", "--prefix", venv, "--name", KERNEL)
-    os.environ["JUPYTER_PATH"] = str(venv / "share" / "jupyter")
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # Python 3.12's debugger note on the kernel's stderr
-    from nbclient import NotebookClient
-
     failures = []
     for name in notebooks:
-        nb = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(ROOT / folder / f"{name}.ipynb", as_version=4)
         start = time.perf_counter()
+        saved = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = str(install_kernel(venv))  # while nbclient looks the kernel up (and no longer)
         with tempfile.TemporaryDirectory() as cwd:
             try:
-                NotebookClient(nb, timeout=300, kernel_name=KERNEL, resources={"metadata": {"path": cwd}}).execute()
+                NotebookClient(nb, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": cwd}}).execute()
                 found = problems(nb)
             except Exception as error:  # a cell error: nbclient's message names the cell
                 found = [f"{type(error).__name__}: {str(error)[-600:]}"]
-        print(f"  {name:<24}{time.perf_counter() - start:6.1f} s  {'ok' if not found else 'FAILED'}")
-        failures += [f"{name}: {p}" for p in found]
+            finally:
+                if saved is None:
+                    del os.environ["JUPYTER_PATH"]
+                else:
+                    os.environ["JUPYTER_PATH"] = saved
+        print(f"  {folder}/{name:<24}{time.perf_counter() - start:6.1f} s  {'ok' if not found else 'FAILED'}")
+        failures += [f"{folder}/{name}: {p}" for p in found]
     return failures
+
+
+def cached_venv(python: str, pins: dict[str, str] | None = None) -> Path:
+    """Colab's packages in a venv under .venv/, made once per Python version and set of pins."""
+    wanted = {**COLAB, **(pins or {})}
+    version = sh(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])").stdout.strip()
+    key = hashlib.sha256(json.dumps([sh(python, "--version").stdout, wanted], sort_keys=True).encode()).hexdigest()
+    venv = ROOT / ".venv" / f"colab-{version}-{key[:10]}"
+    colab_packages(python, venv, wanted, keep=True)
+    return venv
+
+
+def colab_packages(python: str, venv: Path, wanted: dict[str, str], keep: bool) -> float | None:
+    """A venv with Colab's versions of its packages; the seconds it took, or None if an existing one was kept."""
+    done = venv / ".colab-packages"
+    if keep and done.exists():
+        return None
+    shutil.rmtree(venv, ignore_errors=True)
+    sh(python, "-m", "venv", venv)
+    start = time.perf_counter()
+    sh(venv / "bin" / "python", "-m", "pip", "install", "--quiet", *(f"{n}=={v}" for n, v in wanted.items()))
+    done.write_text(json.dumps(wanted))
+    return time.perf_counter() - start
+
+
+def install_course(venv: Path) -> tuple[list[str], list[dict], list[str]]:
+    """Runs the setup cell in the venv as Colab would, from a copy of this working tree: (failures, the pip
+    runs it made with their seconds and output, report lines)."""
+    from mlcourse.build import SETUP_BLOCK
+
+    python = venv / "bin" / "python"
+    sh(python, "-m", "pip", "uninstall", "--quiet", "--yes", "mlcourse")
+    stand_in_google_colab(python)
+    before = freeze(python)
+    failures, lines = [], []
+    stamp = venv / ".colab-packages"  # a cached venv must still hold Colab's versions (an earlier run may not)
+    wanted = json.loads(stamp.read_text()) if stamp.exists() else {}
+    failures += [f"the venv has {n} {before.get(n)}, not Colab's {v}: delete {venv}" for n, v in wanted.items()
+                 if before.get(n) != v]
+    with tempfile.TemporaryDirectory() as scratch:
+        source = source_copy(Path(scratch)).as_uri()
+        # As bare as Colab's: none of this machine's pip settings but its certificates and timeout.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in ("PIP_CERT", "PIP_DEFAULT_TIMEOUT")}
+        env["PIP_CONFIG_FILE"] = os.devnull
+        runs = json.loads(sh(python, "-c", DRIVER, SETUP_BLOCK, source, env=env, cwd=venv).stdout)  # no mlcourse/ in cwd
+    for run in runs:
+        lines.append(f"setup cell ran: {' '.join(run['cmd'][1:])}\n  in {run['seconds']:.1f} s, "
+                     f"pip printed {len(run['output'])} characters")
+        if run["output"].strip():
+            failures.append("the setup cell's pip printed:\n" + run["output"])
+    after = freeze(python)
+    changed = {n: (v, after.get(n)) for n, v in before.items() if after.get(n) != v}
+    added = sorted(f"{n} {v}" for n, v in after.items() if n not in before)
+    lines.append(f"added: {', '.join(added) or 'nothing'}")
+    failures += [f"{n} changed from {old} to {new}" for n, (old, new) in changed.items()]
+    check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
+    lines.append(f"pip check: {(check.stdout + check.stderr).strip()}")
+    if check.returncode:
+        failures.append("pip check failed")
+    tool = subprocess.run([python, "-m", "mlcourse.build"], capture_output=True, text=True, cwd=venv)
+    lines.append(f"python -m mlcourse.build without the instructor extra: exit {tool.returncode}, "
+                 f"{tool.stderr.strip()!r}")
+    if tool.returncode != 1 or tool.stdout or len(tool.stderr.strip().splitlines()) != 1:
+        failures.append("mlcourse.build without its dependencies should stop with one line")
+    if not runs:
+        failures.append("the setup cell installed nothing")
+    return failures, runs, lines
 
 
 def main() -> int:
@@ -135,49 +219,13 @@ def main() -> int:
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     COLAB.update(pin.lower().split("==") for pin in args.pin)
-    venv, python = args.venv, args.venv / "bin" / "python"
-    from mlcourse.build import SETUP_BLOCK
-
-    if not (args.keep and python.exists()):
-        shutil.rmtree(venv, ignore_errors=True)
-        sh(args.python, "-m", "venv", venv)
-        start = time.perf_counter()
-        sh(python, "-m", "pip", "install", "--quiet", *(f"{n}=={v}" for n, v in COLAB.items()))
-        print(f"Colab stand-in installed in {time.perf_counter() - start:.0f} s "
-              f"({sh(python, '--version').stdout.strip()})")
-    sh(python, "-m", "pip", "uninstall", "--quiet", "--yes", "mlcourse")
-    stand_in_google_colab(python)
-    before = freeze(python)
-
-    failures = []
-    with tempfile.TemporaryDirectory() as scratch:
-        source = source_copy(Path(scratch)).as_uri()
-        # As bare as Colab's: none of this machine's pip settings but its certificates and timeout.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in ("PIP_CERT", "PIP_DEFAULT_TIMEOUT")}
-        env["PIP_CONFIG_FILE"] = os.devnull
-        runs = json.loads(sh(python, "-c", DRIVER, SETUP_BLOCK, source, env=env, cwd=venv).stdout)  # no mlcourse/ in cwd
-    for run in runs:
-        print(f"setup cell ran: {' '.join(run['cmd'][1:])}\n  in {run['seconds']:.1f} s, "
-              f"pip printed {len(run['output'])} characters")
-        if run["output"].strip():
-            failures.append("the setup cell's pip printed:\n" + run["output"])
-    after = freeze(python)
-    changed = {n: (v, after.get(n)) for n, v in before.items() if after.get(n) != v}
-    added = sorted(f"{n} {v}" for n, v in after.items() if n not in before)
-    print(f"added: {', '.join(added) or 'nothing'}")
-    failures += [f"{n} changed from {old} to {new}" for n, (old, new) in changed.items()]
-    check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True)
-    print(f"pip check: {(check.stdout + check.stderr).strip()}")
-    if check.returncode:
-        failures.append("pip check failed")
-    tool = subprocess.run([python, "-m", "mlcourse.build"], capture_output=True, text=True, cwd=venv)
-    print(f"python -m mlcourse.build without the instructor extra: exit {tool.returncode}, {tool.stderr.strip()!r}")
-    if tool.returncode != 1 or tool.stdout or len(tool.stderr.strip().splitlines()) != 1:
-        failures.append("mlcourse.build without its dependencies should stop with one line")
-    if not runs:
-        failures.append("the setup cell installed nothing")
-    else:
-        failures += execute(venv, args.notebooks)
+    seconds = colab_packages(args.python, args.venv, COLAB, keep=args.keep)
+    if seconds is not None:
+        print(f"Colab stand-in installed in {seconds:.0f} s ({sh(args.venv / 'bin' / 'python', '--version').stdout.strip()})")
+    failures, runs, lines = install_course(args.venv)
+    print("\n".join(lines))
+    if runs:
+        failures += execute(args.venv, args.notebooks)
     print("\n".join(["", "FAILED:", *failures]) if failures else "\nall good")
     return 1 if failures else 0
 

@@ -45,6 +45,16 @@ c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+# Collecting submissions (README, "For instructors"). Through nbgrader's exchange, on a shared server or
+# the course hub (deploy/): a folder every user can write, here or wherever NBGRADER_EXCHANGE says.
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+# From a learning platform: `nbgrader zip_collect <assignment>` unpacks downloaded/<assignment>/archive/,
+# where each student's notebook lies in a folder or a .zip named with their student id (alice/ or
+# alice.zip), and files it as submitted/alice/<assignment>/<notebook>.ipynb. nbgrader matches this
+# pattern against each unpacked file's full path.
+c.FileNameCollectorPlugin.named_regexp = (r".*[/\\]extracted[/\\](?P<student_id>[^/\\]+)[/\\]"
+                                          r"(?:.*[/\\])?(?P<file_id>[^/\\]+\.ipynb)$")
+
 # The feedback a student receives is made from the autograded notebook, which holds the hidden tests'
 # source again; strip those regions before rendering it (nbgrader does not by default).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

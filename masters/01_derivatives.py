@@ -26,14 +26,28 @@
 # - differentiate the sigmoid and the logistic loss, and see why $\partial L/\partial z = a - y$;
 # - compute the gradient of a least-squares line fit and watch gradient descent follow it.
 #
-# **How the exercises work.** Each exercise is one function. Replace `raise NotImplementedError()` with your
-# code and run the check cell below it: it runs your function on fixed and random cases and tells you what
-# is wrong, if anything. The figures between the exercises draw *your* functions next to the reference; until
-# a function works they show the reference alone and say so.
+# **How this course works.**
 #
-# When the course is graded, each check runs again on new random cases, in a fresh Python that sees only
-# the code in the exercise cells (the ones that start out with `raise NotImplementedError()`). Keep
-# everything your functions need, helpers and imports included, in those cells.
+# - *Starting.* On your own computer: `python3 course.py lab` in the course folder (the first run installs
+#   everything, a few minutes), then open `notebooks/`. On a JupyterHub, open the notebook your instructor
+#   handed out. In Colab, use the notebook's "Open in Colab" badge in the README: the first code cell installs
+#   the course package. Then run the cells from the top (Shift+Enter runs one and moves on).
+# - *Exercises.* Each exercise is one function. Replace `raise NotImplementedError()` with your code, run that
+#   cell, then run the check cell below it. The check tries your function on fixed and random cases and
+#   answers in a panel: green ✔ means every case passed; red ✘ names the case that failed, what was expected
+#   and what your function gave, where they differ and by how much, and, if your result matches a mistake
+#   students often make, that mistake in one sentence. Run a check before its function's cell and it says so.
+# - *Figures.* The figures between the exercises draw *your* functions next to the reference; until a function
+#   works they show the reference alone and say so. Move a slider and the figure redraws. If a figure's
+#   controls are gone or say "model not found" (after you reopened the notebook or restarted the kernel),
+#   run its cell again.
+# - *Stuck?* The worked solutions are in `solutions/` (opened in the same lab as `notebooks/`); try the
+#   exercise first, the check's hints usually get you there.
+# - *Submitting.* Save the notebook and hand in the `.ipynb` file the way your instructor asks (a hub's
+#   Assignments tab, or an upload). When it is graded, each check runs again on new random cases, in a fresh
+#   Python that sees only the code in the exercise cells (the ones that start out with
+#   `raise NotImplementedError()`): keep everything your functions need, helpers and imports included, in
+#   those cells.
 
 # %% setup
 import numpy as np

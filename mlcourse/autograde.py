@@ -597,6 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-feedback", action="store_true")
     parser.add_argument("--no-isolation", action="store_true", help="run students' code without the jail "
                         "(where bubblewrap is not available; recorded for every student in grading-records.csv)")
+    parser.add_argument("--report", action="store_true", help="then write the class report (mlcourse.report)")
     args = parser.parse_args(argv)
     try:
         outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
@@ -605,6 +606,9 @@ def main(argv: list[str] | None = None) -> int:
     except jail.JailUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2
+    if args.report:
+        from .report import write_report
+        write_report(args.course, args.assignment)
     return 0 if all(o.status == "graded" for o in outcomes) else 1
 
 

@@ -1,10 +1,13 @@
-"""Small synthetic datasets for the notebooks. Nothing is ever downloaded.
+"""Small datasets for the notebooks: synthetic ones, and the bundled 8×8 digits. Nothing is ever downloaded.
 
 Every generator takes an explicit `np.random.Generator` and returns examples as columns:
 X is (n_x, m) and Y is (1, m) with labels 0.0 / 1.0 (float64).
 """
 
 from __future__ import annotations
+
+import gzip
+from pathlib import Path
 
 import numpy as np
 
@@ -66,3 +69,33 @@ def skewed(rng: np.random.Generator, m: int = 300):
     X = np.vstack([rng.lognormal(mean=1.0, sigma=0.8, size=m), rng.exponential(scale=20.0, size=m)])
     X[:, :3] *= 8.0  # a handful of extreme values
     return X
+
+
+DIGITS_FILE = Path(__file__).resolve().parent / "digits.csv.gz"
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 8×8 handwritten digits: (images (1797, 8, 8, 1) float64 in [0, 1], labels (1797,) int 0..9).
+
+    Channels last, one image per row, as the CNN notebook uses them (pixels 0..16 divided by 16).
+
+    Source: E. Alpaydin and C. Kaynak, "Optical Recognition of Handwritten Digits", UCI Machine Learning
+    Repository (1998), https://archive.ics.uci.edu/dataset/80, licensed CC BY 4.0: the 1,797 images of its test
+    set, as shipped with scikit-learn (sklearn/datasets/data/digits.csv.gz), bundled here unchanged.
+    Each pixel counts the "on" pixels of a 4×4 block of a 32×32 bitmap. Read with numpy only; nothing is
+    downloaded.
+    """
+    if not DIGITS_FILE.exists():
+        raise FileNotFoundError(f"The digits data file is missing: {DIGITS_FILE}. Reinstall mlcourse.")
+    with gzip.open(DIGITS_FILE, "rt") as f:
+        table = np.loadtxt(f, delimiter=",", dtype=np.float64)
+    return (table[:, :64] / 16.0).reshape(-1, 8, 8, 1), table[:, 64].astype(np.int64)
+
+
+def digits_split(rng: np.random.Generator, test_fraction: float = 0.25):
+    """(X_train, y_train, X_test, y_test): the digits shuffled by rng and split, the test set never trained on."""
+    images, labels = digits()
+    order = rng.permutation(len(labels))
+    n_test = int(round(test_fraction * len(labels)))
+    test, train = order[:n_test], order[n_test:]
+    return images[train], labels[train], images[test], labels[test]

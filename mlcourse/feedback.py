@@ -18,11 +18,16 @@ grading/nbgrader_config.py, or the environment variable MLCOURSE_PARTIAL_CREDIT)
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import copy
+import functools
 import html
+import inspect
 import io
 import os
+import re
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -86,18 +91,57 @@ class CheckResult:
     def _repr_html_(self) -> str:
         colour, mark = ("#1a7f37", "✔") if self.passed else ("#b42318", "✘")
         background = "#eefbf1" if self.passed else "#fef3f2"
-        title, _, body = self.feedback.partition("\n")
+        title, _, body = unicode_math(self.feedback).partition("\n")
+        # A light panel in every theme: background and text colours are both set on every element, since a
+        # dark theme gives <pre> its own (light) text colour.
         body_html = (
-            f"<pre style='margin:6px 0 0 0;white-space:pre-wrap;font-size:12px;background:none'>"
+            f"<pre style='margin:6px 0 0 0;padding:0;white-space:pre-wrap;font-size:12px;background:none;"
+            f"color:#1f2328;border:none'>"
             f"{html.escape(body.strip())}</pre>"
             if body.strip()
             else ""
         )
         return (
-            f"<div style='border-left:5px solid {colour};background:{background};padding:6px 10px;"
-            f"border-radius:4px;font-family:sans-serif;color:#1f2328'>"
+            f"<div class='mlcourse-check' style='border-left:5px solid {colour};background:{background};"
+            f"padding:6px 10px;border-radius:4px;font-family:sans-serif;color:#1f2328'>"
             f"<b style='color:{colour}'>{mark} {html.escape(title)}</b>{body_html}</div>"
         )
+
+
+def named_parts(ex: Exercise, text: str) -> str:
+    """"result[1]" in feedback as "dW" when the reference ends in `return dA_prev, dW, db`."""
+    names = returned_names(ex.reference)
+    return re.sub(r"\b([Yy]our )?result\[(\d+)\]",
+                  lambda m: (m.group(1) or "") + names[int(m.group(2))]
+                  if int(m.group(2)) < len(names) and names[int(m.group(2))] else m.group(0), text) if names else text
+
+
+@functools.lru_cache(maxsize=None)
+def returned_names(fn: Callable) -> tuple[str, ...]:
+    """The names in the reference's last `return a, b, c` (None for a part that is an expression), else ()."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except Exception:  # noqa: BLE001 - no source (or not allowed to read it): keep "result[1]"
+        return ()
+    returns = [node.value for node in ast.walk(tree) if isinstance(node, ast.Return)]
+    if not returns or not isinstance(returns[-1], ast.Tuple):
+        return ()
+    return tuple(getattr(part, "id", None) for part in returns[-1].elts)  # None for a part that is no name
+
+
+_SUBSCRIPTS = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUPERSCRIPTS = dict(zip("0123456789+-−=()inxyz", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿˣʸᶻ"))
+
+
+def unicode_math(text: str) -> str:
+    """The notes' TeX-like indices in feedback as Unicode, for the panel: n_{l−1} → nₗ₋₁, n_l → nₗ,
+    e^{−z} → e⁻ᶻ. An index with a character Unicode cannot raise or lower stays as it was."""
+    def shifted(table):
+        return lambda m: "".join(table[c] for c in m.group(1)) if all(c in table for c in m.group(1)) else m.group(0)
+
+    text = re.sub(r"_\{([^{}]+)\}", shifted(_SUBSCRIPTS), text)
+    text = re.sub(r"\^\{([^{}]+)\}", shifted(_SUPERSCRIPTS), text)
+    return re.sub(r"\bn_l\b", "nₗ", text)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -227,7 +271,8 @@ def summarise(ex: Exercise, cases: list[Case], outcomes: list[CaseOutcome], seed
             share, note = credit(cases, outcomes, policy)
         if graded:  # the points matter: say how they were computed
             lines = lines + [f"Points: {note}."]
-        return CheckResult(ex.id, passed, score, total, "\n".join(lines), seed, outcomes, share, policy, note)
+        return CheckResult(ex.id, passed, score, total, named_parts(ex, "\n".join(lines)), seed, outcomes, share,
+                           policy, note)
 
     if sentence:  # nothing could run
         return finish(False, 0.0, [f"{ex.name}: not checked.", sentence], 0.0, "nothing could be run → no points")
@@ -323,3 +368,40 @@ def quiet():
     with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")
         yield
+
+
+# ---------------------------------------------------------------------------------------------------
+# A check cell run before its function's cell
+
+
+def explain_undefined_functions() -> None:
+    """In IPython, a check cell such as `grader.check("derivatives.sigmoid", sigmoid)` run before the cell that
+    defines `sigmoid` fails with NameError before `check` can run: say so in one sentence instead of a
+    traceback. Other errors, and NameErrors elsewhere, keep IPython's usual traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_mlcourse_explains_names", False):
+        return
+
+    show = shell.showtraceback
+
+    def showtraceback(exc_tuple=None, *args, **kwargs):
+        import linecache
+        import sys
+
+        value, tb = (exc_tuple or sys.exc_info())[1:]
+        name = getattr(value, "name", None)
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno) if tb is not None else ""
+        if isinstance(value, NameError) and name and "grader.check(" in line:
+            sentence = (f"NameError: {name} is not defined yet: run the cell with `def {name}` (above this "
+                        f"check) first, then run this check again.")
+            value._render_traceback_ = lambda: [sentence]  # what IPython shows instead of the traceback
+        return show(exc_tuple, *args, **kwargs)
+
+    shell.showtraceback = showtraceback  # this shell only; every other error keeps its usual traceback
+    shell._mlcourse_explains_names = True

@@ -55,11 +55,12 @@ from .compare import Mismatch, _kind, compare, describe
 from .feedback import (CHEATED as _CHEATED, DEFAULT_POLICY, GRADED_WITH, GRADED_WITH_VARIABLE,  # noqa: F401
                        POLICIES, POLICY_VARIABLE, CaseOutcome, CheckResult, credit_line, graded_with, grading_with,
                        helpers_sentence, partial_credit, partial_credit_policy, points_earned, summarise)
+from .feedback import explain_undefined_functions
 from .feedback import identical as _identical  # noqa: F401 - used by tests/test_sandbox.py
 
 # One module per notebook, in course order.
 TOPICS = ("derivatives", "gradient_descent", "neurons", "backprop", "optimizers", "bias_variance",
-          "regularization")
+          "regularization", "batchnorm", "cnn")
 
 SEED_VARIABLE = "MLCOURSE_GRADING_SEED"
 # Set (to "1") in the environment of a kernel whose graded cells are scored again outside it (nbgrader
@@ -762,3 +763,6 @@ class _BoundedText(io.TextIOBase):
         return len(s)
 
 
+
+
+explain_undefined_functions()  # the setup cell imports grader: a check run too early then says so

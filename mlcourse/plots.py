@@ -59,10 +59,7 @@ def show(fig: Figure, handle=None):
     Returns the IPython DisplayHandle; outside IPython it shows nothing and returns None.
     The figure is cleared afterwards, so its memory is freed.
     """
-    _finish(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", facecolor="white")
-    fig.clear()
+    data = png(fig)
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
@@ -70,11 +67,20 @@ def show(fig: Figure, handle=None):
         return None
     if get_ipython() is None:
         return None
-    image = Image(data=buffer.getvalue(), format="png")
+    image = Image(data=data, format="png")
     if handle is not None:
         handle.update(image)
         return handle
     return display(image, display_id=True)
+
+
+def png(fig: Figure) -> bytes:
+    """`fig` as PNG bytes; the figure is cleared afterwards, so its memory is freed."""
+    _finish(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", facecolor="white")
+    fig.clear()
+    return buffer.getvalue()
 
 
 def _finish(fig: Figure) -> None:

@@ -132,6 +132,60 @@ PLANTED = {
             "    return best_epoch, len(val_losses) - 1\n",
             "regularization.early_stopping", "You count a tie as an improvement (<=)"),
     },
+    "08_batchnorm": {
+        "batchnorm_forward": (
+            "def batchnorm_forward(Z, gamma, beta, eps=1e-5):\n    mu = Z.mean(axis=1, keepdims=True)\n"
+            "    var = ((Z - mu) ** 2).mean(axis=1, keepdims=True)\n    Z_hat = (Z - mu) / np.sqrt(var - eps)\n"
+            "    return gamma * Z_hat + beta, (Z, Z_hat, mu, var, gamma, beta, eps)\n",
+            "batchnorm.batchnorm_forward", "as the notes (002) print it"),
+        "update_running_stats": (
+            "def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum=0.9):\n"
+            "    return ((1 - momentum) * running_mean + momentum * batch_mean,\n"
+            "            (1 - momentum) * running_var + momentum * batch_var)\n",
+            "batchnorm.update_running_stats", "You weight the batch by momentum"),
+        "layernorm_backward": (
+            "def layernorm_backward(dout, cache):\n    Z, Z_hat, mu, var, gamma, beta, eps = cache\n"
+            "    m = Z.shape[1]\n    dg = gamma * dout\n"
+            "    dZ = (m * dg - dg.sum(axis=1, keepdims=True) - Z_hat * (dg * Z_hat).sum(axis=1, keepdims=True))"
+            " / (m * np.sqrt(var + eps))\n"
+            "    return dZ, (dout * Z_hat).sum(axis=1, keepdims=True), dout.sum(axis=1, keepdims=True)\n",
+            "batchnorm.layernorm_backward", "You sum dẐ and dẐ·Ẑ over the batch (axis 1)"),
+    },
+    "09_cnn": {  # functions no other graded function of the notebook calls
+        "conv_backward": (
+            "def conv_backward(dZ, cache):\n    A_prev, W, b, stride, pad = cache\n    f = W.shape[0]\n"
+            "    m, n_H, n_W, n_C = dZ.shape\n    A_pad = zero_pad(A_prev, pad)\n"
+            "    dA_pad, dW, db = np.zeros(A_pad.shape), np.zeros(W.shape), np.zeros(n_C)\n"
+            "    for i in range(m):\n        for h in range(n_H):\n            for w in range(n_W):\n"
+            "                rows, cols = slice(h * stride, h * stride + f), slice(w * stride, w * stride + f)\n"
+            "                for c in range(n_C):\n"
+            "                    dA_pad[i, rows, cols, :] += W[:, :, :, c] * dZ[i, h, w, c]\n"
+            "                    dW[:, :, :, c] += A_pad[i, rows, cols, :] * dZ[i, h, w, c]\n"
+            "                    db[c] += dZ[i, h, w, c]\n"
+            "    dA_prev = dA_pad[:, pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :]\n"
+            "    return dA_prev, dW / m, db / m\n",
+            "cnn.conv_backward", "Your dW and db are divided by m"),
+        "maxpool_backward": (
+            "def maxpool_backward(dA, cache):\n    A_prev, f, stride = cache\n    m, n_H, n_W, n_C = dA.shape\n"
+            "    dA_prev = np.zeros(A_prev.shape)\n    for h in range(n_H):\n        for w in range(n_W):\n"
+            "            rows, cols = slice(h * stride, h * stride + f), slice(w * stride, w * stride + f)\n"
+            "            window = A_prev[:, rows, cols, :]\n"
+            "            mask = window == window.max(axis=(1, 2), keepdims=True)\n"
+            "            dA_prev[:, rows, cols, :] += mask * dA[:, h:h + 1, w:w + 1, :]\n    return dA_prev\n",
+            "cnn.maxpool_backward", "On a tie you send the gradient to every maximum"),
+        "model_summary": (
+            "def model_summary(input_shape, layers):\n    shape, rows = tuple(input_shape), []\n"
+            "    for layer in layers:\n        if layer[0] == 'dense':\n"
+            "            n, shape = (shape[-1] + 1) * layer[1], shape[:-1] + (layer[1],)\n"
+            "        elif layer[0] == 'conv':\n            k, f, padding = layer[1:]\n"
+            "            n = f * f * shape[2] * k\n"
+            "            shape = shape[:2] + (k,) if padding == 'same' else (shape[0] - f + 1, shape[1] - f + 1, k)\n"
+            "        elif layer[0] == 'maxpool':\n            f, s = layer[1:]\n"
+            "            n, shape = 0, ((shape[0] - f) // s + 1, (shape[1] - f) // s + 1, shape[2])\n"
+            "        else:\n            n, shape = 0, (int(np.prod(shape)),)\n        rows.append((shape, n))\n"
+            "    return rows, sum(n for _, n in rows)\n",
+            "cnn.model_summary", "Your conv layers have no biases"),
+    },
 }
 
 

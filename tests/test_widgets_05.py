@@ -6,7 +6,6 @@ student's code does, and nothing the figures do, reaches the output as a warning
 
 from __future__ import annotations
 
-import IPython.display
 import numpy as np
 import pytest
 
@@ -307,12 +306,13 @@ def test_the_controls_redraw_the_same_output(front_end, monkeypatch):
 
     monkeypatch.setattr(nb05, "_race_figure", spy)
     nb05.optimizer_race(*[not_implemented] * 5, landscape="Rosenbrock")
-    controls, image = front_end
-    assert isinstance(image, IPython.display.Image) and drawn[0]["lr"] == pytest.approx(0.002)
+    (explorer,) = front_end
+    controls = explorer.controls
+    assert explorer.still[:4] == b"\x89PNG" and drawn[0]["lr"] == pytest.approx(0.002)
     next(c for c in controls.children if c.description == "steps").value = 25
     next(c for c in controls.children if c.description.startswith("β₁")).value = 0.5
     assert (drawn[1]["steps"], drawn[2]["steps"], drawn[2]["beta1"]) == (25, 25, 0.5)
-    assert len(front_end) == 2  # redrawn through the handle, not displayed again
+    assert len(front_end) == 1  # redrawn inside the widget, not displayed again
 
 
 def test_training_shows_frames_and_a_progress_bar(front_end, monkeypatch):
@@ -321,12 +321,13 @@ def test_training_shows_frames_and_a_progress_bar(front_end, monkeypatch):
     monkeypatch.setattr(nb05, "_draw_training_race", lambda race, epochs: frames.append(race.epochs) or
                         plots.figure()[0])
     nb05.training_race(*nb05.REFERENCE_UPDATES.values(), batch_size=64, epochs=5)
-    controls, image = front_end
+    (explorer,) = front_end
+    controls = explorer.controls
     bar = controls.children[-1]
     assert frames == [1, 2, 3, 4, 5] and (bar.value, bar.max, bar.bar_style) == (5, 5, "success")
-    assert isinstance(image, IPython.display.Image) and len(front_end) == 2
+    assert explorer.still[:4] == b"\x89PNG" and len(front_end) == 1
     next(c for c in controls.children if c.description == "epochs").value = 10
-    assert frames[5:] == list(range(6, 11)) and bar.max == 10 and len(front_end) == 2  # goes on from epoch 5
+    assert frames[5:] == list(range(6, 11)) and bar.max == 10 and len(front_end) == 1  # goes on from epoch 5
     next(c for c in controls.children if c.description == "epochs").value = 5
     assert frames[10:] == [5]  # back: trains nothing, draws what it kept
 

@@ -131,7 +131,7 @@ def test_runs_are_trained_once_and_then_come_from_the_cache(front_end, monkeypat
     nb07.l2_explorer(l2_cost, rg.l2_gradient, lambd=0.1)
     first = len(calls)
     assert first == 4  # λ = 0.1 and λ = 0, the reference's and yours
-    slider = next(c for c in front_end[0].children if c.description == "λ")
+    slider = next(c for c in front_end[0].controls.children if c.description == "λ")
     slider.value = 1.0
     assert len(calls) == first + 2
     slider.value = 0.1

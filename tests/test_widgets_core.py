@@ -83,11 +83,12 @@ def test_explore_redraws_and_live_draws_show_frames(front_end, monkeypatch):
         return plots.figure()[0]
 
     core.explore(draw, live=True, progress="steps", n=core.slider("int", 3, 1, 10, 1, "n"))
-    controls, image = front_end
+    (explorer,) = front_end
+    controls = explorer.controls
     n, bar = controls.children
     assert frames_seen == [0, 1, 2] and bar.max == 3 and bar.value == 3 and bar.bar_style == "success"
     n.value = 5
-    assert bar.max == 5 and len(front_end) == 2
+    assert bar.max == 5 and len(front_end) == 1
 
 
 def test_controls_wrap_and_redraw_on_release_only():

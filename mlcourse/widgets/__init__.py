@@ -6,15 +6,19 @@ Notebooks import the package and call what they need by name:
     widgets.secant_explorer(numerical_derivative)
 
 `core` is what every explorer shares (calling the student's code safely, the explorer loop, controls);
-`derivatives`, `gradient_descent`, `neurons`, `backprop`, `optimizers`, `bias_variance` and `regularization` hold
-the explorers of notebooks 01–07, named like the topic modules. A new notebook adds its module here and lists its public functions below.
+`derivatives`, `gradient_descent`, `neurons`, `backprop`, `optimizers`, `bias_variance`, `regularization`,
+`batchnorm` and `cnn` hold the explorers of notebooks 01–09, named like the topic modules. A new notebook adds its
+module here and lists its public functions below.
 """
 
-from . import backprop, bias_variance, core, derivatives, gradient_descent, neurons, optimizers, regularization
+from . import (backprop, batchnorm, bias_variance, cnn, core, derivatives, gradient_descent, neurons, optimizers,
+               regularization)
 from .backprop import (check_network, gradient_flow_explorer, gradient_table, model_gradient_check,
                        moons_training_explorer, notes_forward, parameter_table, symmetry_explorer, whole_model_check)
+from .batchnorm import bn_evaluation, bn_training_explorer, bn_vs_ln
 from .bias_variance import (bias_variance_explorer, cross_validation_explorer, diagnosis_map, extrapolation_explorer,
                             split_picture)
+from .cnn import conv_explorer, digits_cnn_training, feature_maps, summary_tables
 from .core import attempt
 from .derivatives import (difference_error_plot, gradient_check_bars, graph_explorer, line_fit_explorer,
                           secant_explorer, sigmoid_plot)
@@ -49,4 +53,8 @@ __all__ = [
     # notebook 07
     "dropout_at_test_time", "dropout_explorer", "early_stopping_explorer", "l2_explorer", "overfitting_data",
     "weight_paths",
+    # notebook 08
+    "bn_evaluation", "bn_training_explorer", "bn_vs_ln",
+    # notebook 09
+    "conv_explorer", "digits_cnn_training", "feature_maps", "summary_tables",
 ]

@@ -7,13 +7,14 @@
 
 A student function that is not implemented, raises, returns the wrong type or shape, or non-finite numbers
 never stops a notebook: the figure says so in one line (`plots.note(ax, core.reference_only(why))`) and shows
-the reference instead. Every figure is an ordinary image output shown with `plots.show`; moving a control
-re-renders it into the same display handle, so a run without a widget front end (nbclient, nbgrader, tests)
-keeps the static first figure and nothing fails.
+the reference instead. An explorer's figure lives in its widget (so a reloaded page still redraws it), and its
+output carries a static copy of the first figure, so a run without a widget front end (nbclient, nbgrader,
+tests) keeps that figure and nothing fails.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import time
@@ -248,21 +249,24 @@ class Frames:
 
 
 def explore(draw: Callable, live: bool = False, progress: str = "", **controls) -> None:
-    """Show draw(**values of the controls) and redraw it into the same output whenever a control moves.
+    """Show draw(**values of the controls) and redraw it whenever a control moves.
 
     live=True: draw(frames, **values) gets a Frames to show intermediate figures while it works. progress (a
     label) puts a progress bar beside the controls (in IPython), moved by frames.progress. draw returns the
-    final figure either way."""
+    final figure either way. In IPython the figure lives inside the widget (see Explorer); elsewhere it is
+    rendered and dropped (plots.show shows nothing outside IPython)."""
     import ipywidgets  # imported on first use: the graded setup cell imports widgets but never draws
 
-    handle = None
     front_end = in_ipython()
     bar = ipywidgets.IntProgress(value=0, min=0, max=1, description=progress,
                                  style={"description_width": "initial"}) if progress and front_end else None
+    explorer = Explorer(list(controls.values()) + ([bar] if bar is not None else [])) if front_end else None
 
     def show(fig):
-        nonlocal handle
-        handle = plots.show(fig, handle)
+        if explorer is None:
+            plots.show(fig)
+        else:
+            explorer.picture.value = plots.png(fig)
 
     def redraw(change=None):
         values = {name: c.value for name, c in controls.items()}
@@ -270,12 +274,39 @@ def explore(draw: Callable, live: bool = False, progress: str = "", **controls) 
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    if front_end:
-        from IPython.display import display  # looked up when called, so that tests can stand in for it
+    if explorer is None:
+        redraw()
+        return
+    from IPython.display import display  # looked up when called, so that tests can stand in for it
 
-        display(ipywidgets.Box(list(controls.values()) + ([bar] if bar is not None else []),
-                               layout=ipywidgets.Layout(flex_flow="row wrap")))
+    handle = display(explorer, display_id=True)  # first, so that a long first draw shows its frames
     redraw()
+    explorer.still = explorer.picture.value
+    if handle is not None:
+        handle.update(explorer)  # the static copy of the first figure, for runs without a widget front end
+
+
+class Explorer:
+    """What an explorer shows: one widget holding its controls (a wrapping row) and its figure (an image
+    widget, so that a page reloaded while the kernel runs still redraws it), displayed with a static copy
+    of the first figure (`still`) for front ends without widgets (nbclient, nbgrader's feedback, GitHub).
+    A front end that has lost the widget (the kernel is gone) says so; running the cell again brings it back."""
+
+    def __init__(self, controls: list):
+        import ipywidgets
+
+        self.controls = ipywidgets.Box(controls, layout=ipywidgets.Layout(flex_flow="row wrap"))
+        self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
+        self.widget = ipywidgets.VBox([self.controls, self.picture])
+        self.still = b""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": "Controls and a figure: run this cell in Jupyter to use them.",
+                  "application/vnd.jupyter.widget-view+json": {
+                      "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
+        if self.still:
+            bundle["image/png"] = base64.b64encode(self.still).decode("ascii")
+        return bundle
 
 
 def in_ipython() -> bool:
@@ -292,8 +323,9 @@ def slider(kind: str, value: float, low: float, high: float, step: float, descri
     import ipywidgets
 
     make = {"float": ipywidgets.FloatSlider, "log": ipywidgets.FloatLogSlider, "int": ipywidgets.IntSlider}[kind]
+    width = 300 + 8 * len(description)  # the label (~8 px a letter) and the readout take their room; ~200 px of track
     return make(value=value, min=low, max=high, step=step, description=description, continuous_update=False,
-                style={"description_width": "initial"}, layout=ipywidgets.Layout(width="320px"), **extra)
+                style={"description_width": "initial"}, layout=ipywidgets.Layout(width=f"{width}px"), **extra)
 
 
 def dropdown(options, value, description: str):
