@@ -42,7 +42,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .cases import Case, Exercise, describe_argument, parameter_names
-from .compare import compare
+from .compare import _pretty_factor, compare
 
 # Arguments with these names holding an int are taken as step counts / time indices when an exercise
 # declares none. Counts (how many steps) and indices (which step) are worded differently.
@@ -616,13 +616,6 @@ def _subject(leaves) -> str:
     return f"Your result{wheres[0]}, result{wheres[1]} and {len(wheres) - 2} more parts are each"
 
 
-def _pretty_factor(factor: float) -> str:
-    for n in range(2, 65):
-        if np.isclose(factor, n):
-            return f"{n}×"
-        if np.isclose(factor, 1 / n):
-            return f"1/{n} of"
-    return f"{factor:.4g}×"
 
 
 @contextlib.contextmanager

@@ -81,6 +81,22 @@ class FakeHandle:
         self.updates.append(obj)
 
 
+def texts(fig) -> str:
+    """Every text drawn on a figure's axes (the widgets' notes and labels), on one line."""
+    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """The figures the widgets hand to plots.show, kept instead of rendered (rendering is the slow part; the
+    notebook tests render every one of them, and fail on any warning)."""
+    from mlcourse import plots
+
+    figures = []
+    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
+    return figures
+
+
 @pytest.fixture
 def front_end(monkeypatch):
     """A pretend IPython: display() records what is shown and hands out display handles."""

@@ -13,7 +13,7 @@ import IPython.display
 import numpy as np
 import pytest
 
-from conftest import FakeHandle
+from conftest import FakeHandle, texts
 from mlcourse import derivatives as ref
 from mlcourse import gradcheck, plots
 from mlcourse.widgets import core
@@ -71,10 +71,6 @@ PUBLIC = {
                                                    np.ones(3)),
     "line": lambda fn: nb01.line_fit_explorer(fn or ref.sse_line_gradients, steps=5),
 }
-
-
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
 
 
 @pytest.mark.parametrize("name", BUILDERS)

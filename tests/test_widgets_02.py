@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from conftest import texts
 from mlcourse import data
 from mlcourse.widgets import core
 from mlcourse.widgets import gradient_descent as nb02
@@ -65,10 +66,6 @@ PUBLIC = {
     "boundary": lambda fn: nb02.decision_boundary_explorer(fn, epochs=2),
     "decay": lambda fn: nb02.decay_explorer(fn, fn, epochs=5),
 }
-
-
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
 
 
 @pytest.mark.parametrize("name", BUILDERS)

@@ -13,7 +13,7 @@ from mlcourse import data, plots
 from mlcourse.widgets import core
 from mlcourse.widgets import neurons as nb03
 from mlcourse import neurons as nr
-from conftest import BROKEN, not_implemented
+from conftest import BROKEN, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"], "nan": ["returned nan", "returned shape", "raised"],
         "wrong shape": ["returned shape", "raised", "gave shape"], "TypeError": ["raised TypeError"]}
@@ -56,10 +56,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 def legends(fig) -> str:
     return " ".join(t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts())
 
@@ -77,15 +73,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
     assert "showing the reference only" in texts(fig), texts(fig)
     assert any(sentence in texts(fig) for sentence in SAID[kind]), texts(fig)
     assert capsys.readouterr().out == ""  # the student's prints are swallowed
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """The figures the widgets hand to plots.show, kept instead of rendered (rendering is the slow part; the
-    notebook tests render every one of them, and fail on any warning)."""
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
 
 
 @pytest.mark.parametrize("name", PUBLIC)

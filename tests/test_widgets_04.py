@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 
 from mlcourse import backprop as bp
-from mlcourse import plots
 from mlcourse.widgets import core
 from mlcourse.widgets import backprop as nb04
-from conftest import BROKEN, noisy_nan, not_implemented
+from conftest import BROKEN, noisy_nan, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"], "nan": ["has shape", "not a dict", "raised", "nan"],
         "wrong shape": ["has shape", "not a dict", "raised"], "TypeError": ["raised TypeError"]}
@@ -81,10 +80,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_reference_draws_without_a_note(name):
     fig = BUILDERS[name](None)
@@ -98,14 +93,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
     assert "showing the reference only" in texts(fig), texts(fig)
     assert any(sentence in texts(fig) for sentence in SAID[kind]), texts(fig)
     assert capsys.readouterr().out == ""  # the student's prints are swallowed
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """The figures the widgets hand to plots.show, kept instead of rendered."""
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -15,7 +15,7 @@ from mlcourse import optimizers as op
 from mlcourse import plots
 from mlcourse.widgets import core
 from mlcourse.widgets import optimizers as nb05
-from conftest import BROKEN, not_implemented
+from conftest import BROKEN, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"], "nan": ["returned nan", "returned float", "returned shape ()"],
         "wrong shape": ["returned shape", "returned an array of shape"], "TypeError": ["raised TypeError"]}
@@ -52,10 +52,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 def titles(fig) -> list[str]:
     return [ax.get_title().replace("\n", " ") for ax in fig.axes]
 
@@ -78,14 +74,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
     assert "showing the reference only" in texts(fig), texts(fig)
     assert any(sentence in texts(fig) for sentence in SAID[kind]), texts(fig)
     assert capsys.readouterr().out == ""  # the student's prints are swallowed
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    """The figures the widgets hand to plots.show, kept instead of rendered."""
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
 
 
 @pytest.mark.parametrize("name", PUBLIC)

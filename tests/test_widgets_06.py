@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from mlcourse import bias_variance as bv
-from mlcourse import plots
 from mlcourse.widgets import bias_variance as nb06
-from conftest import BROKEN, not_implemented
+from conftest import BROKEN, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"],
         "nan": ["has shape ()", "returned nan", "should return the pair", "is float", "returned float",
@@ -66,10 +65,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_reference_draws_without_a_note(name):
     fig = BUILDERS[name](None)
@@ -83,13 +78,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
     assert "showing the reference only" in texts(fig), texts(fig)
     assert any(sentence in texts(fig) for sentence in SAID[kind]), texts(fig)
     assert capsys.readouterr().out == ""  # the student's prints are swallowed
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlcourse import plots
 from mlcourse import regularization as rg
 from mlcourse.widgets import regularization as nb07
-from conftest import BROKEN, not_implemented
+from conftest import BROKEN, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"],
         "nan": ["returned nan", "should return the pair", "is float", "not the pair", "has shape ()"],
@@ -45,10 +44,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_reference_draws_without_a_note(name):
     fig = BUILDERS[name](None)
@@ -62,13 +57,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, capsys)
     assert "showing the reference only" in texts(fig), texts(fig)
     assert any(sentence in texts(fig) for sentence in SAID[kind]), texts(fig)
     assert capsys.readouterr().out == ""
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
 
 
 @pytest.mark.parametrize("name", PUBLIC)

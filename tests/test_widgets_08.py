@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from mlcourse import batchnorm as bn
-from mlcourse import plots
 from mlcourse.widgets import batchnorm as nb08
-from conftest import BROKEN, not_implemented
+from conftest import BROKEN, not_implemented, texts
 
 SAID = {"not implemented": ["not implemented yet"], "nan": ["raised", "nan", "not an array", "has shape", "other than"],
         "wrong shape": ["has shape", "returned shape", "raised", "other than"], "TypeError": ["raised TypeError"]}
@@ -59,10 +58,6 @@ PUBLIC = {
 }
 
 
-def texts(fig) -> str:
-    return " ".join(t.get_text().replace("\n", " ") for ax in fig.axes for t in ax.texts)
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_reference_draws_without_a_note(name, short):
     fig = BUILDERS[name](None)
@@ -78,13 +73,6 @@ def test_a_broken_student_function_gives_a_note_not_an_error(name, kind, short, 
     assert capsys.readouterr().out == ""  # the student's prints are swallowed
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    figures = []
-    monkeypatch.setattr(plots, "show", lambda fig, handle=None: figures.append(fig))
-    return figures
-
-
 @pytest.mark.parametrize("name", PUBLIC)
 def test_public_functions_run_without_ipython(name, shown, short, capsys):
     PUBLIC[name](not_implemented)
@@ -98,7 +86,7 @@ def test_the_explorer_redraws_from_its_cache_when_a_control_moves(front_end, sho
     nb08._bn_runs = lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs)
     try:
         nb08.bn_training_explorer(bn.batchnorm_forward, bn.batchnorm_backward, lr=1.0)
-        controls = front_end[0].children
+        controls = front_end[0].controls.children
         controls[2].value = 0  # the epoch: no new training
         controls[1].value = 2  # the layer: none either
         controls[0].value = 0.1  # a new learning rate trains once
