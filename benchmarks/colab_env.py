@@ -128,7 +128,8 @@ def execute(venv: Path, notebooks: list[str], folder: str = "solutions") -> list
         with tempfile.TemporaryDirectory() as cwd:
             try:
                 NotebookClient(nb, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": cwd}}).execute()
-                found = problems(nb)
+                # a failing check's one line for nbgrader's validate is expected in the student copies
+                found = [p for p in problems(nb) if "does not pass its check yet" not in p]
             except Exception as error:  # a cell error: nbclient's message names the cell
                 found = [f"{type(error).__name__}: {str(error)[-600:]}"]
             finally:
