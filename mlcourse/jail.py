@@ -120,6 +120,10 @@ def command(argv: list[str], env: dict[str, str] | None = None, binds: dict[str,
     sandbox does without, so no process can reach another's memory or file descriptors through it)."""
     jail = ["bwrap", "--unshare-all", "--unshare-user", "--uid", str(JAIL_UID), "--gid", str(JAIL_UID),
             "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
+    # the private scratch first: Python or the course may be installed under /tmp (a clone there), and a
+    # folder bound after the tmpfs shows through it, read-only, where one bound before would be hidden
+    for place in ("/tmp", HOME):
+        jail += ["--size", str(limits.scratch), "--perms", "0700", "--tmpfs", place]
     folders, links = _system_paths()
     for path in folders:
         jail += ["--ro-bind", path, path]
@@ -128,8 +132,6 @@ def command(argv: list[str], env: dict[str, str] | None = None, binds: dict[str,
     for name in _ETC:
         jail += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     jail += ["--dev", "/dev"]
-    for place in ("/tmp", HOME):
-        jail += ["--size", str(limits.scratch), "--perms", "0700", "--tmpfs", place]
     if proc:
         jail += ["--proc", "/proc"]
     for host, inside in (binds or {}).items():
