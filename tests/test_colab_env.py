@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,12 @@ def colab(request):
         pytest.skip("no Python 3.12 here (Colab's version): set MLCOURSE_PYTHON312 to one to run these tests")
     colab_env = _colab_env()
     venv = colab_env.cached_venv(PYTHON_312)
-    failures, runs, lines = colab_env.install_course(venv)
+    try:
+        failures, runs, lines = colab_env.install_course(venv)
+    except subprocess.CalledProcessError:  # a cached venv left broken by an interrupted run: make it afresh
+        shutil.rmtree(venv)
+        venv = colab_env.cached_venv(PYTHON_312)
+        failures, runs, lines = colab_env.install_course(venv)
     seconds = sum(run["seconds"] for run in runs)
     print(f"Colab stand-in: the setup cell installed what Colab lacks in {seconds:.1f} s")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
