@@ -59,6 +59,8 @@ sys.modules.update({"google": google, "google.colab": colab})
 runs, real_run = [], subprocess.run
 
 def run(cmd, **kwargs):
+    if "pip" not in cmd:  # e.g. matplotlib's first import asking fc-list for the fonts: left alone
+        return real_run(cmd, **kwargs)
     cmd = [f"mlcourse @ {source}" if str(a).startswith("mlcourse @ ") else a for a in cmd]
     start = time.perf_counter()
     done = real_run(cmd, capture_output=True, text=True, **kwargs)
