@@ -170,16 +170,45 @@ def _padded(A: np.ndarray, pad: int) -> np.ndarray:
     return zero_pad(np.asarray(A, dtype=np.float64), pad)
 
 
+# Scratch arrays of the convolution, reused from call to call: im2col's columns are f·f times the size of the
+# input, and allocating them anew each time costs as much as filling them once they reach megabytes (fresh
+# pages). Only conv_forward and conv_backward use them, and never hand them out: what they return is new.
+_SCRATCH: dict[str, np.ndarray] = {}
+
+
+def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """An uninitialised float64 array of `shape`, the same memory on every call with this name (grown when needed)."""
+    size = math.prod(shape)
+    buffer = _SCRATCH.get(name)
+    if buffer is None or buffer.size < size:
+        buffer = _SCRATCH[name] = np.empty(size)
+    return buffer[:size].reshape(shape)
+
+
+def _columns(A_prev: np.ndarray, f: int, stride: int, pad: int) -> np.ndarray:
+    """im2col with a column of ones: (m·n_H·n_W, f·f·n_C_prev + 1), one row per output position holding its
+    window (in the order p, q, k of W's first three axes) and then 1, which multiplies the bias. A scratch
+    array: conv_forward and conv_backward read it before the next call."""
+    windows = _windows(_padded(A_prev, pad), f, stride)
+    m, n_H, n_W, _, _, n_C_prev = windows.shape
+    depth = f * f * n_C_prev
+    columns = _scratch("columns", (m * n_H * n_W, depth + 1))
+    columns[:, :depth].reshape(windows.shape)[...] = windows  # the one copy of im2col
+    columns[:, depth] = 1.0
+    return columns
+
+
 def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, pad: int = 0) -> tuple[np.ndarray, tuple]:
     """(Z, cache) for A_prev (m, n_H_prev, n_W_prev, n_C_prev), W (f, f, n_C_prev, n_C), b (n_C,):
     Z[i, h, w, c] = Σ_{p,q,k} A_pad[i, h·s + p, w·s + q, k] W[p, q, k, c] + b[c], (m, n_H, n_W, n_C);
     cache = (A_prev, W, b, stride, pad)."""
     f, _, n_C_prev, n_C = W.shape
-    windows = _windows(_padded(A_prev, pad), f, stride)
-    m, n_H, n_W = windows.shape[:3]
-    columns = windows.reshape(m * n_H * n_W, f * f * n_C_prev)  # im2col: one row per output position
-    Z = columns @ W.reshape(f * f * n_C_prev, n_C)
-    Z += b
+    m = A_prev.shape[0]
+    n_H, n_W = conv_output_size(A_prev.shape[1], f, pad, stride), conv_output_size(A_prev.shape[2], f, pad, stride)
+    W_and_b = np.empty((f * f * n_C_prev + 1, n_C))  # W unfolded to (f·f·n_C_prev, n_C), b as its last row
+    W_and_b[:-1] = W.reshape(-1, n_C)
+    W_and_b[-1] = b
+    Z = _columns(A_prev, f, stride, pad) @ W_and_b  # im2col: one matrix product for every window and filter
     return Z.reshape(m, n_H, n_W, n_C), (A_prev, W, b, stride, pad)
 
 
@@ -190,20 +219,29 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     A_prev, W, b, stride, pad = cache
     f, _, n_C_prev, n_C = W.shape
     m, n_H, n_W, _ = dZ.shape
-    A_pad = _padded(A_prev, pad)
-    columns = _windows(A_pad, f, stride).reshape(m * n_H * n_W, f * f * n_C_prev)
+    H, W_prev = A_prev.shape[1], A_prev.shape[2]
     dZ_rows = np.ascontiguousarray(dZ, dtype=np.float64).reshape(m * n_H * n_W, n_C)
-    dW = (columns.T @ dZ_rows).reshape(W.shape)
-    db = dZ_rows.sum(axis=0)
-    # col2im, one filter offset (p, q) at a time: every window sends dZ W[p, q]ᵀ back to its entry (p, q);
-    # one product and one strided addition per offset, into a block reused for all f² of them
-    dA_pad = np.zeros(A_pad.shape)
-    block = np.empty((m, n_H, n_W, n_C_prev))
+    dW_and_db = _columns(A_prev, f, stride, pad).T @ dZ_rows  # the column of ones gives db as the last row
+    dW, db = dW_and_db[:-1].reshape(W.shape), dW_and_db[-1]
+    # col2im, one filter offset (p, q) at a time: every window sends dZ W[p, q]ᵀ back to its entry (p, q), a
+    # block (m, n_H, n_W, n_C_prev) added to a strided slice of dA_pad. One product per offset keeps each block
+    # small enough to stay in cache; with one input channel the blocks are rows of a single product instead
+    # (per offset it would be a matrix-vector product, the slowest kind).
+    dA_pad = np.zeros((m, H + 2 * pad, W_prev + 2 * pad, n_C_prev))
+    if n_C_prev == 1:
+        blocks = _scratch("blocks", (f * f, m * n_H * n_W))
+        np.matmul(W.reshape(f * f, n_C), dZ_rows.T, out=blocks)
+        blocks = blocks.reshape(f, f, m, n_H, n_W, 1)
+    else:
+        block = _scratch("blocks", (m, n_H, n_W, n_C_prev))
     for p in range(f):
         for q in range(f):
-            np.matmul(dZ_rows, W[p, q].T, out=block.reshape(m * n_H * n_W, n_C_prev))
+            if n_C_prev == 1:
+                block = blocks[p, q]
+            else:
+                np.matmul(dZ_rows, W[p, q].T, out=block.reshape(m * n_H * n_W, n_C_prev))
             dA_pad[:, p:p + stride * n_H:stride, q:q + stride * n_W:stride, :] += block
-    return dA_pad[:, pad:pad + A_prev.shape[1], pad:pad + A_prev.shape[2], :], dW, db
+    return dA_pad[:, pad:pad + H, pad:pad + W_prev, :], dW, db
 
 
 # Fixed inputs: a 4×5 image with a vertical edge, and small two-channel batches with non-square shapes.

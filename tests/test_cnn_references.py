@@ -66,6 +66,23 @@ def test_conv_backward_matches_finite_differences(shape, f, n_C, stride, pad):
     assert relative_error(db, numerical_gradient(lambda v: loss(A, W, v), b.copy())) < 1e-8
 
 
+@pytest.mark.parametrize("channels", [1, 3])  # one input channel takes its own path through col2im
+def test_conv_results_are_their_own_arrays_whatever_the_scratch_arrays_do_next(channels):
+    """conv_forward and conv_backward reuse scratch arrays from call to call; what they return must not be
+    one of them: a later call, on other shapes or the same, leaves earlier results unchanged."""
+    A, W, b = RNG.normal(size=(2, 6, 5, channels)), RNG.normal(size=(3, 3, channels, 4)), RNG.normal(size=4)
+    Z, cache = cnn.conv_forward(A, W, b, 1, 1)
+    dZ = RNG.normal(size=Z.shape)
+    results = (Z, *cnn.conv_backward(dZ, cache))
+    kept = [r.copy() for r in results]
+    for shape, pad in (((2, 6, 5, channels), 1), ((3, 9, 9, channels), 0)):
+        A2 = RNG.normal(size=shape)
+        Z2, cache2 = cnn.conv_forward(A2, W, b, 1, pad)
+        cnn.conv_backward(RNG.normal(size=Z2.shape), cache2)
+    for result, copy_ in zip(results, kept):
+        np.testing.assert_array_equal(result, copy_)
+
+
 def test_conv_output_size_and_zero_pad():
     assert [cnn.conv_output_size(*a) for a in [(20, 3, 0, 1), (18, 5, 0, 1), (14, 7, 0, 1), (20, 7, 3, 1),
                                                 (8, 3, 0, 2), (10, 2, 0, 2)]] == [18, 14, 8, 20, 3, 5]

@@ -23,7 +23,12 @@ from . import core
 
 BN_WIDTH, BN_DEPTH = 32, 6  # hidden units per layer, hidden layers
 BN_EPOCHS, BN_BATCH = 12, 64
-BN_RATES = (0.1, 1.0, 10.0)  # plain training works at the first, dies at the second, overflows at the third
+# On the slider's learning rates (0.01 to 10, four a decade) the plain network trains up to about 0.3, gets stuck
+# guessing (its ReLUs die) from about 0.56, and diverges from 3.16 on, where batch norm still trains (to about
+# 96 % test accuracy), until 5.62 (tests/test_widgets_08.py checks this).
+BN_DIVERGING = 3.16
+DIVERGED = 100.0  # a mean cross-entropy above this (a probability below e^-100 for the right digit): diverged
+COST_AXIS = (1e-3, 1e3)  # the cost panel's range; a cost above it is drawn on its top edge
 BN_FUNCTIONS = ("batchnorm_forward", "batchnorm_backward", "update_running_stats")
 
 
@@ -66,8 +71,16 @@ def _softmax(Z):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def _cross_entropy(logits, Y) -> float:
+    """The mean cross-entropy of softmax(logits) against one-hot Y, from the log-softmax: not capped by a clip of
+    the probabilities, so that a diverging network shows how far its cost goes (inf or nan once it overflows)."""
+    top = logits.max(axis=0, keepdims=True)
+    log_probabilities = logits - top - np.log(np.sum(np.exp(logits - top), axis=0, keepdims=True))
+    return float(-np.mean(np.sum(Y * log_probabilities, axis=0)))
+
+
 def _bn_forward_pass(functions, parameters, X, norm: bool, stats: str = "batch", running=None):
-    """(probabilities (10, m), caches, hidden pre-activations): stats "batch" normalises with the batch's
+    """(logits (10, m), caches, hidden pre-activations, last hidden activation): stats "batch" normalises with the batch's
     statistics (training mode), "running" with `running` through batchnorm_inference."""
     A, caches, hidden = X, [], []
     for l in range(1, BN_DEPTH + 1):
@@ -85,7 +98,7 @@ def _bn_forward_pass(functions, parameters, X, norm: bool, stats: str = "batch",
         caches.append((A, Z, Z_tilde, cache))
         A = np.maximum(Z_tilde, 0.0)
     L = BN_DEPTH + 1
-    return _softmax(parameters[f"W{L}"] @ A + parameters[f"b{L}"]), caches, hidden, A
+    return parameters[f"W{L}"] @ A + parameters[f"b{L}"], caches, hidden, A
 
 
 def _bn_train(functions: dict, norm: bool, lr: float, epochs: int = BN_EPOCHS, progress=None) -> _BnRun:
@@ -98,35 +111,35 @@ def _bn_train(functions: dict, norm: bool, lr: float, epochs: int = BN_EPOCHS, p
     costs, histograms, means, stds = [], [], [], []
 
     def record():
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a diverged network's pre-activations may be too large to square
             hidden = _bn_forward_pass(functions, parameters, probe, norm)[2]
-        histograms.append([np.histogram(np.clip(np.nan_to_num(Z, nan=1e9), -6, 6), BINS)[0] for Z in hidden])
-        means.append([np.mean(Z) for Z in hidden])
-        stds.append([np.std(Z) for Z in hidden])
+            histograms.append([np.histogram(np.clip(np.nan_to_num(Z, nan=1e9), -6, 6), BINS)[0] for Z in hidden])
+            means.append([np.mean(Z) for Z in hidden])
+            stds.append([np.std(Z) for Z in hidden])
 
     record()
     m = X.shape[1]
     for epoch in range(epochs):
         order = rng.permutation(m)
-        for start in range(0, m, BN_BATCH):
+        for start in range(0, m - BN_BATCH + 1, BN_BATCH):
             batch = order[start:start + BN_BATCH]
             Xb, Yb = X[:, batch], Y[:, batch]
-            with np.errstate(all="ignore"):
-                probabilities, caches, _, A = _bn_forward_pass(functions, parameters, Xb, norm)
-                cost = float(-np.mean(np.sum(Yb * np.log(np.clip(probabilities, 1e-12, 1)), axis=0)))
-            costs.append(cost if np.isfinite(cost) and cost < 50 else np.nan)
-            if not np.isfinite(costs[-1]):
-                break
-            grads = _bn_backward_pass(functions, parameters, caches, A, probabilities, Yb, norm)
-            for key, g in grads.items():
-                parameters[key] = parameters[key] - lr * g
-            if norm:
-                for l in range(1, L):
-                    Z = caches[l - 1][1]
-                    mean, var = functions["update_running_stats"](*running[l], Z.mean(axis=1, keepdims=True),
-                                                                  Z.var(axis=1, keepdims=True))
-                    running[l] = (core.array(mean, (BN_WIDTH, 1), "update_running_stats' mean"),
-                                  core.array(var, (BN_WIDTH, 1), "update_running_stats' var"))
+            with np.errstate(all="ignore"):  # a diverging run overflows: it is drawn as such, not warned about
+                logits, caches, _, A = _bn_forward_pass(functions, parameters, Xb, norm)
+                cost = _cross_entropy(logits, Yb)
+                costs.append(cost if np.isfinite(cost) else np.nan)
+                if not np.isfinite(cost):
+                    break
+                grads = _bn_backward_pass(functions, parameters, caches, A, _softmax(logits), Yb, norm)
+                for key, g in grads.items():
+                    parameters[key] = parameters[key] - lr * g
+                if norm:
+                    for l in range(1, L):
+                        Z = caches[l - 1][1]
+                        mean, var = functions["update_running_stats"](*running[l], Z.mean(axis=1, keepdims=True),
+                                                                      Z.var(axis=1, keepdims=True))
+                        running[l] = (core.array(mean, (BN_WIDTH, 1), "update_running_stats' mean"),
+                                      core.array(var, (BN_WIDTH, 1), "update_running_stats' var"))
         if costs and not np.isfinite(costs[-1]):
             break
         record()
@@ -172,16 +185,24 @@ def _bn_runs(yours: dict, lr: float, live=None):
     return plain, run, reference, why
 
 
-def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callable, lr: float = 1.0,
+def _bn_rate(lr: float) -> float:
+    """The learning rate rounded to 3 significant digits: the slider's 10^(k/4) as Python and the browser compute
+    it may differ in the last bit, and a diverging run is chaotic enough to show it."""
+    return float(f"{lr:.3g}")
+
+
+def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callable, lr: float = BN_DIVERGING,
                          layer: int = BN_DEPTH, epoch: int = 1) -> None:
     """The same deep network (six ReLU layers of 32 units on the digits) trained without and with batch norm
     (the student's functions). Left: the distribution of one layer's pre-activations (the input of its ReLU)
-    on a fixed batch after the chosen epoch; right: the cost per mini-batch. Controls: the learning rate,
+    on a fixed batch after the chosen epoch; right: the cost per mini-batch, each network's outcome (trains,
+    stuck at guessing, diverged) in its legend. Controls: the learning rate (0.01 to 10, four steps a decade),
     the layer and the epoch."""
     yours = {"batchnorm_forward": batchnorm_forward, "batchnorm_backward": batchnorm_backward}
     runs: dict = {}
 
     def draw(frames, lr, layer, epoch):
+        lr = _bn_rate(lr)
         if lr not in runs:
             frames.progress(0, BN_EPOCHS)
 
@@ -198,14 +219,33 @@ def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callab
         return _bn_training_figure(*runs[lr], layer, epoch, lr)
 
     core.explore(draw, live=True, progress="training",
-                 lr=core.dropdown([(f"{r:g}", r) for r in BN_RATES], lr, "learning rate"),
+                 lr=core.slider("log", lr, -2, 1, 0.25, "learning rate", base=10, readout_format=".3g"),
                  layer=core.slider("int", layer, 1, BN_DEPTH, 1, "layer"),
                  epoch=core.slider("int", epoch, 0, BN_EPOCHS, 1, "epoch"))
 
 
+def _bn_outcome(costs: np.ndarray) -> str:
+    """How a run went, from its cost per mini-batch: "diverged: ..." (its cost passed DIVERGED, or overflowed),
+    "stuck at ln 10: ..." (it ends guessing), "trains" (its last costs average below 1) or "learns little"."""
+    if not len(costs):
+        return "trains"
+    finite = costs[np.isfinite(costs)]
+    overflowed = not np.isfinite(costs[-1])
+    if overflowed or (len(finite) and finite.max() > DIVERGED):
+        peak = int(np.argmax(np.where(np.isfinite(costs), costs, -np.inf))) + 1
+        went = f"cost {finite.max():.0e} at mini-batch {peak}" if len(finite) and finite.max() > DIVERGED else ""
+        then = (f"overflow (nan) at mini-batch {len(costs)}" if overflowed
+                else "then stuck at ln 10" if abs(np.mean(costs[-20:]) - np.log(10)) < 0.05 else "")
+        return "diverged: " + ", ".join(part for part in (went, then) if part)
+    last = np.mean(costs[-20:])
+    if abs(last - np.log(10)) < 0.05:
+        return "stuck at ln 10: guesses"
+    return f"{'trains' if last < 1.0 else 'learns little'} (last cost {last:.2f})"
+
+
 def _bn_training_figure(plain: _BnRun, run: _BnRun | None, reference: _BnRun, why: str, layer: int, epoch: int,
                         lr: float, live_costs=None):
-    fig, (hist, curve) = plots.figure(ncols=2, size=(10.5, 3.9))
+    fig, (hist, curve) = plots.figure(ncols=2, size=(11.5, 4.1))
     shown, colour, whose = (run, plots.STUDENT, "with batch norm (yours)") if run is not None else \
         (reference, plots.REFERENCE, "with batch norm (reference)")
     for result, style, label in ((plain, {"color": plots.MUTED, "alpha": 0.55}, "without batch norm"),
@@ -213,27 +253,48 @@ def _bn_training_figure(plain: _BnRun, run: _BnRun | None, reference: _BnRun, wh
         counts = result.histograms[epoch, layer - 1]
         if counts.sum():
             mean, std = result.means[epoch, layer - 1], result.stds[epoch, layer - 1]
-            hist.stairs(counts / counts.sum(), BINS, fill=True, label=f"{label}: mean {mean:.2f}, std {std:.2f}",
+            hist.stairs(counts / counts.sum(), BINS, fill=True, label=f"{label}: mean {mean:.2g}, std {std:.2g}",
                         **style)
         else:
-            hist.plot([], [], label=f"{label}: diverged before epoch {epoch}", **style)
+            hist.plot([], [], label=f"{label}: overflowed before epoch {epoch}", **style)
     hist.set(xlabel=f"pre-activation of layer {layer} (clipped to ±6)", ylabel="share of the values",
              title=f"layer {layer}, after epoch {epoch}, learning rate {lr:g}")
     hist.legend(loc="upper left", fontsize=8)
-    steps = np.arange(1, len(plain.costs) + 1)
-    curve.plot(steps, plain.costs, color=plots.MUTED, label="without batch norm")
+
+    top = COST_AXIS[1]
+    curve.axhline(np.log(10), color=plots.MUTED, linestyle=":", linewidth=1)
+    curve.text(0.99, np.log(10) * 1.12, "guessing: ln 10", color=plots.MUTED, fontsize=8, ha="right", va="bottom",
+               transform=curve.get_yaxis_transform())
+
+    def draw(costs, label, **style):
+        """The costs, those above the axis drawn on its top edge with ▲, an overflow as ✕ there."""
+        steps = np.arange(1, len(costs) + 1)
+        curve.plot(steps, np.minimum(costs, top), label=label, **style)
+        above = np.isfinite(costs) & (costs > top)
+        if above.any():
+            curve.plot(steps[above], np.full(above.sum(), top), "^", color=plots.WARNING, markersize=6, clip_on=False)
+        if len(costs) and not np.isfinite(costs[-1]):
+            curve.plot([len(costs)], [top], "x", color=plots.WARNING, markersize=9, mew=2, clip_on=False)
+
+    outcome = _bn_outcome(plain.costs)
+    draw(plain.costs, f"without batch norm: {outcome}", color=plots.MUTED, linewidth=1.5)
+    if outcome.startswith("diverged"):
+        gone = ~np.isfinite(plain.costs) | (np.nan_to_num(plain.costs) > DIVERGED)  # the first such mini-batch:
+        curve.axvline(int(np.argmax(gone)) + 1, color=plots.WARNING, linestyle=":", linewidth=1)
+        curve.text(0.98, 0.96, f"without batch norm: {outcome}", transform=curve.transAxes, ha="right", va="top",
+                   color=plots.WARNING, fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     if len(reference.costs):
-        curve.plot(np.arange(1, len(reference.costs) + 1), reference.costs, color=plots.REFERENCE, linewidth=4,
-                   alpha=0.3, label="with batch norm (reference)")
+        draw(reference.costs, f"with batch norm (reference): {_bn_outcome(reference.costs)}", color=plots.REFERENCE,
+             linewidth=4, alpha=0.3)
     costs = run.costs if run is not None else live_costs
     if costs is not None and len(costs):
-        curve.plot(np.arange(1, len(costs) + 1), costs, color=plots.STUDENT, linewidth=1.2, label="with batch norm (yours)")
-    if len(plain.costs) and np.isnan(plain.costs[-1]):
-        curve.axvline(len(plain.costs), color=plots.WARNING, linestyle=":", linewidth=1)
-        curve.text(len(plain.costs), 2.0, " without batch norm:\n diverged", color=plots.WARNING, fontsize=8)
-    curve.set(xlabel="mini-batch", ylabel="cross-entropy", yscale="log", ylim=(1e-3, 10), title="cost while training")
+        costs = np.asarray(costs)
+        draw(costs, f"with batch norm (yours): {_bn_outcome(costs) if run is not None else 'training'}",
+             color=plots.STUDENT, linewidth=1.2)
+    curve.set(xlabel="mini-batch", ylabel="cross-entropy", yscale="log", ylim=COST_AXIS,
+              title=f"cost while training, learning rate {lr:g}")
     curve.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost most of the drawing time
-    curve.legend(loc="lower left", fontsize=8)
+    curve.legend(loc="lower left", fontsize=7.5)
     if why:
         plots.note(hist, core.reference_only(why))
     return fig
@@ -254,9 +315,9 @@ def bn_evaluation(batchnorm_forward: Callable, update_running_stats: Callable, b
 def _bn_accuracy(functions, run: _BnRun, X, y, batch: int, stats: str) -> float:
     right = 0
     for start in range(0, X.shape[1], batch):
-        probabilities = _bn_forward_pass(functions, run.parameters, X[:, start:start + batch], True, stats,
+        logits = _bn_forward_pass(functions, run.parameters, X[:, start:start + batch], True, stats,
                                          run.running)[0]
-        right += int(np.sum(np.argmax(probabilities, axis=0) == y[start:start + batch]))
+        right += int(np.sum(np.argmax(logits, axis=0) == y[start:start + batch]))
     return right / X.shape[1]
 
 
