@@ -493,7 +493,7 @@ def _scores(worker_db: Path, course: Path, assignment: str, student: str, expect
     with Gradebook(f"sqlite:///{worker_db}") as gb:
         submission = gb.find_submission(assignment, student)
         score, max_score = records.rounded(submission.score, step), records.rounded(submission.max_score, step)
-    manual = records.pending_manual(worker_db, assignment).get(student, 0.0)
+    manual = records.pending_manual(worker_db, assignment, student).get(student, 0.0)
     notes = []
     for name in expected:
         path = course / "autograded" / student / assignment / f"{name}.ipynb"

@@ -29,9 +29,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
 ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a student broke
-# Notes from the sanitizing pass reach IsolatedGrades in the notebook's metadata, stamped with this
-# process's token: notes a submission brought along in its own metadata are not taken for them.
-_SANITIZED = secrets.token_hex(16)
+_SANITIZED = secrets.token_hex(16)  # stamps the sanitizing pass's notes (see above)
 
 
 def _note(nb: NotebookNode, note: str) -> None:
@@ -53,7 +51,7 @@ class RestoreCellMetadata(NbGraderPreprocessor):
     """Before nbgrader's OverwriteCells: give every cell the gradebook knows (by grade id) back its type
     and its nbgrader flags (grade, solution, locked, points). OverwriteCells restores the source and
     points of locked cells but trusts the flags, so a student who unticked "grade" made nbgrader fail the
-    whole submission; now the cell is simply the instructor's again."""
+    whole submission; now the cell is simply the instructor's again, and the change is noted."""
 
     def preprocess(self, nb, resources):
         nb.metadata[NOTES_KEY] = {"sanitized": _SANITIZED, "notes": []}  # whatever the submission had there goes

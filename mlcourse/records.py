@@ -105,13 +105,14 @@ def write_records(course: Path, assignment: str, rows: list[dict]) -> Path:
     return path
 
 
-def pending_manual(db: Path, assignment: str) -> dict[str, float]:
-    """Points per student that wait for a person in the formgrader (free-response answers written and
-    not yet graded)."""
+def pending_manual(db: Path, assignment: str, student: str | None = None) -> dict[str, float]:
+    """Points per student (or of one student) that wait for a person in the formgrader: free-response
+    answers written and not yet graded."""
     pending: dict[str, float] = {}
     with Gradebook(f"sqlite:///{db}") as gb:
         try:
-            submissions = gb.find_assignment(assignment).submissions
+            submissions = ([gb.find_submission(assignment, student)] if student
+                           else gb.find_assignment(assignment).submissions)
         except MissingEntry:
             return pending
         for submission in submissions:
