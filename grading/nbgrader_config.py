@@ -8,10 +8,11 @@ from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput,
-                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteCells,
-                                    OverwriteKernelspec, SaveAutoGrades)
+                                    DeduplicateIds, GetGrades, IgnorePattern, LimitOutput, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
-from mlcourse.autograde import IsolatedGrades, RestoreCellMetadata, SafeExecute
+from mlcourse.autograde import (IsolatedGrades, RestoreCellMetadata, RestoreLockedCells, RoundedCsvExport,
+                                SafeExecute)
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -22,13 +23,14 @@ c.CourseDirectory.course_id = "nn-fundamentals"
 # One notebook cell may run this long when grading; each call of a student's function inside a check
 # is stopped much sooner by mlcourse itself (3 s).
 c.Execute.timeout = 120
-# nbgrader's autograde pipeline with three changes (mlcourse/autograde.py): cells whose type or nbgrader
-# flags a student changed are restored first; a kernel that dies ends that notebook's run with a note
-# instead of failing the submission; and every autograded test cell is scored
-# by running the hidden checks in a separate, fresh Python process against the student's answer cells
-# only, so nothing a student's code does in the kernel can change a score.
+# nbgrader's autograde pipeline with three changes (mlcourse/autograde.py, mlcourse/notes.py): cells whose
+# type, nbgrader flags or (locked cells) source a student changed are restored first, each change noted in
+# grading-records.csv (a test cell as released, without its hidden tests, is no change: restored silently);
+# a kernel that dies ends that notebook's run with a note instead of failing the submission; and every
+# autograded test cell is scored by running the hidden checks in a separate, fresh Python process against
+# the student's answer cells only, so nothing a student's code does in the kernel can change a score.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellMetadata,
-                                      OverwriteCells, CheckCellMetadata]
+                                      RestoreLockedCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePattern, ClearMetadataPreprocessor,
                                        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 # Partial credit per test cell (mlcourse/feedback.py): "ordinary-then-edge" (the default) gives nothing unless
@@ -40,6 +42,11 @@ c.IsolatedGrades.partial_credit = "ordinary-then-edge"
 # references while it is graded, so a mistake costs points once. "students" grades with the student's own
 # helpers instead (one mistake then costs points in every exercise that calls it).
 c.IsolatedGrades.graded_with = "references"
+# Points are rounded to this step (0.01: two decimals; 0.5: halves; 0: not rounded): each test cell's points
+# when they are recorded (never up to full marks that were not earned), and the totals in
+# grading-records.csv, grades.csv (`nbgrader export`, through RoundedCsvExport) and the class report.
+c.IsolatedGrades.round_to = 0.01
+c.ExportApp.plugin_class = RoundedCsvExport
 # Put back test cells a student deleted (nbgrader leaves them out otherwise).
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

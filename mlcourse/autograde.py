@@ -10,8 +10,15 @@
   nbgrader's SaveAutoGrades then records. Whatever the student's code did in the kernel (redefining
   the checker, patching numpy, exiting) cannot reach these scores.
 
+- `RestoreCellMetadata` and `RestoreLockedCells` (nbgrader's OverwriteCells) put back, before grading,
+  what a student changed in the instructor's cells (cell types, nbgrader flags and points, locked cells'
+  source, deleted test cells), and note each change; a test cell as released, which lacks its hidden
+  tests, is restored without nbgrader's "checksum has changed" warning, so that real tampering stands out.
+
 It also records in the autograded notebook's metadata ("mlcourse") the seed and mlcourse version each
-submission was graded with, and what happened, so a grade can be explained and reproduced exactly.
+submission was graded with, and what happened (`notes`: cells restored, answer cells with a syntax error,
+cells stopped by the time limit, what the sandbox refused), so a grade can be explained and reproduced
+exactly. Points are rounded to `IsolatedGrades.round_to` (`mlcourse.records`).
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ import argparse
 import ast
 import concurrent.futures
 import contextlib
-import csv
 import datetime
 import hashlib
 import json
@@ -48,13 +54,13 @@ from nbformat.notebooknode import NotebookNode  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 from sqlalchemy.exc import SAWarning  # noqa: E402
-from traitlets import Enum  # noqa: E402
+from traitlets import Enum, Float  # noqa: E402
 
-from . import __version__, grader, jail, sandbox  # noqa: E402
+from . import __version__, grader, jail, records, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
-
-NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
-ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a student broke
+from .notes import (ANSWER_KEY, NOTES_KEY, RestoreCellMetadata, RestoreLockedCells, defines,  # noqa: E402,F401
+                    sanitizing_notes, syntax_errors, timed_out)
+from .records import RoundedCsvExport  # noqa: E402,F401 - nbgrader_config.py installs these from here
 
 
 class SafeExecute(Execute):
@@ -93,44 +99,6 @@ class SafeExecute(Execute):
             return cell, resources
 
 
-class RestoreCellMetadata(NbGraderPreprocessor):
-    """Before nbgrader's OverwriteCells: give every cell the gradebook knows (by grade id) back its type
-    and its nbgrader flags (grade, solution, locked, points). OverwriteCells restores the source and
-    points of locked cells but trusts the flags, so a student who unticked "grade" made nbgrader fail the
-    whole submission; now the cell is simply the instructor's again."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
-            notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            kinds = {cell.name: (cell.cell_type, cell.locked) for cell in notebook.source_cells}
-            points = {cell.name: float(cell.max_score) for cell in notebook.grade_cells}
-            answers = {cell.name for cell in notebook.solution_cells}
-        for index, cell in enumerate(nb.cells):
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id")
-            if grade_id not in kinds:
-                if meta:  # an id the gradebook does not know (nbgrader would trip over it): keep the code
-                    self.log.warning("Cell %s is not in the gradebook; grading it as a plain answer cell", grade_id)
-                    if meta.get("solution") and cell.cell_type == "code":
-                        cell.metadata[ANSWER_KEY] = True
-                    del cell.metadata["nbgrader"]
-                continue
-            cell_type, locked = kinds[grade_id]
-            if cell.cell_type != cell_type:
-                self.log.warning("Cell %s was changed to %s; restoring it as %s", grade_id, cell.cell_type, cell_type)
-                make = nbformat.v4.new_code_cell if cell_type == "code" else nbformat.v4.new_markdown_cell
-                cell = nb.cells[index] = make(source=cell.source, metadata=cell.metadata)
-                meta = cell.metadata.nbgrader
-            meta.update(grade=grade_id in points, solution=grade_id in answers, locked=locked)
-            if grade_id in points:
-                if float(meta.get("points", -1)) != points[grade_id]:
-                    meta["points"] = points[grade_id]
-            else:
-                meta.pop("points", None)
-        return nb, resources
-
-
 class IsolatedGrades(NbGraderPreprocessor):
     """Score every autograded test cell in the sandbox (see the module's docstring)."""
 
@@ -141,6 +109,10 @@ class IsolatedGrades(NbGraderPreprocessor):
         "What the functions an exercise calls from earlier exercises are while it is graded: 'references' "
         "(the default, also for ''; a helper's mistake costs points once, in its own exercise) or 'students' "
         "(the student's own helpers: one mistake costs points in every exercise that calls it).")).tag(config=True)
+    round_to = Float(records.DEFAULT_STEP, min=0.0, help=(
+        "Every autograded test cell's points are rounded to a multiple of this (0.01: two decimals; 0.5: halves; "
+        "0: not rounded), never up to full marks they did not earn; grading-records.csv, grades.csv "
+        "(RoundedCsvExport) and the class report show totals to the same step.")).tag(config=True)
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -160,15 +132,27 @@ class IsolatedGrades(NbGraderPreprocessor):
         with grader.partial_credit(self.partial_credit), grader.grading_with(self.graded_with):
             verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
                                                               answers, seed))) if order else {}
+        broken = syntax_errors(answers)
+        for verdict in verdicts.values():
+            verdict.points = records.cell_points(verdict.points, verdict.task.points, self.round_to)
+            why = "".join(f"\nYour answer cell `{cell}` has a syntax error ({error}), so nothing in it could run: "
+                          "fix it, run it, then this check." for cell, (error, source) in broken.items()
+                          if not verdict.points and defines(source, verdict.task.function))
+            head, seed_line, tail = verdict.feedback.partition("\n(graded on hidden cases")
+            verdict.feedback = head + why + seed_line + tail
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in verdicts:
                 cell.outputs = _outputs(verdicts[grade_id])
+        said = (sanitizing_notes(nb) + resources.get(NOTES_KEY, []) + timed_out(nb, self.config.Execute.get("timeout"))
+                + [f"{cell}: syntax error ({why}); nothing in this answer cell was graded"
+                   for cell, (why, _) in broken.items()]
+                + [f"{g}: {n}" for g, v in verdicts.items() for n in v.notes])
         record = {"student": info.get("student"), "assignment": info["assignment"], "notebook": info["notebook"],
                   "seed": seed, "mlcourse": __version__,
                   "graded_at": datetime.datetime.now().isoformat(timespec="seconds"),
                   "scores": {g: [v.points, v.task.points] for g, v in verdicts.items()},
-                  "notes": resources.get(NOTES_KEY, []) + [f"{g}: {n}" for g, v in verdicts.items() for n in v.notes]}
+                  "notes": list(dict.fromkeys(said))}
         nb.metadata[NOTES_KEY] = record
         resources.setdefault("mlcourse_records", []).append(record)
         for note in record["notes"]:
@@ -221,6 +205,7 @@ class Outcome:
     reason: str = ""  # why it failed, or what to look at
     notes: list[str] = field(default_factory=list)
     isolation: str = "jail"  # or "none (--no-isolation)": how the student's code was run
+    manual: float = 0.0  # points of free-response answers that wait for a person (in max_score, not in score)
 
 
 def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | None = None, regrade: bool = False,
@@ -391,9 +376,9 @@ def _grade_student(course: Path, assignment: str, student: str, seed: int, sourc
     if not answer.get("success") or not (course / "autograded" / student / assignment).is_dir():
         reason = problem or _nbgrader_error(answer.get("log", "") + "\n" + answer.get("error", ""))
         return Outcome(student, "failed", seconds=time.perf_counter() - start, reason=reason, isolation=isolated), None
-    score, max_score, notes = _scores(worker_db, course, assignment, student, list(source_ids))
+    score, max_score, notes, manual = _scores(worker_db, course, assignment, student, list(source_ids))
     return Outcome(student, "graded", score, max_score, time.perf_counter() - start, problem, notes,
-                   isolated), worker_db
+                   isolated, manual), worker_db
 
 
 class _Worker:
@@ -504,16 +489,18 @@ def _nbgrader_error(log: str) -> str:
 
 
 def _scores(worker_db: Path, course: Path, assignment: str, student: str, expected: list[str]):
+    step = records.course_step(course)
     with Gradebook(f"sqlite:///{worker_db}") as gb:
         submission = gb.find_submission(assignment, student)
-        score, max_score = float(submission.score), float(submission.max_score)
+        score, max_score = records.rounded(submission.score, step), records.rounded(submission.max_score, step)
+    manual = records.pending_manual(worker_db, assignment, student).get(student, 0.0)
     notes = []
     for name in expected:
         path = course / "autograded" / student / assignment / f"{name}.ipynb"
         if path.exists():
             record = nbformat.read(path, as_version=4).metadata.get(NOTES_KEY, {})
             notes += [f"{name}: {n}" for n in record.get("notes", [])]
-    return score, max_score, notes
+    return score, max_score, notes, manual
 
 
 def _merge(worker_db: Path, main_db: Path, assignment: str, student: str) -> None:
@@ -547,16 +534,19 @@ def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict,
         print(f"Grades: {course / 'grades.csv'} (nbgrader export)", file=out)
     except RuntimeError as exc:
         print(f"nbgrader export failed: {str(exc)[:300]}", file=out)
-    with open(course / "grading-records.csv", "a" if (course / "grading-records.csv").exists() else "w",
-              newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        if f.tell() == 0:
-            writer.writerow(["assignment", "student", "status", "score", "max_score", "seed", "mlcourse",
-                             "seconds", "reason", "notes", "isolation"])
-        for o in sorted(outcomes, key=lambda o: o.student):
-            writer.writerow([assignment, o.student, o.status, o.score, o.max_score, state["seed"], state["mlcourse"],
-                             f"{o.seconds:.1f}", o.reason, " | ".join(o.notes), o.isolation])
-    print(f"Seeds and versions: {course / 'grading-records.csv'}; feedback: {course / 'feedback'}", file=out)
+    step = records.course_step(course)
+    pending = records.pending_manual(course / "gradebook.db", assignment)  # as of now, after any manual grading
+    rows = [{"student": o.student, "status": o.status, "score": records.points_text(o.score, step),
+             "max_score": records.points_text(o.max_score, step),
+             "pending_manual": records.points_text(pending.get(o.student, 0.0), step) if o.status == "graded" else "",
+             "seed": state["seed"], "mlcourse": state["mlcourse"], "seconds": f"{o.seconds:.1f}", "reason": o.reason,
+             "notes": " | ".join(o.notes), "isolation": o.isolation} for o in outcomes]
+    path = records.write_records(course, assignment, rows)
+    waiting = {s: p for s, p in pending.items() if p and s in {o.student for o in outcomes}}
+    if waiting:
+        print(f"To grade by hand (Formgrader): {records.points_text(sum(waiting.values()), step)} points of "
+              f"free-response answers from {len(waiting)} student(s).", file=out)
+    print(f"Records (seed, version, notes per student): {path}; feedback: {course / 'feedback'}", file=out)
 
 
 class _Progress:
@@ -570,7 +560,9 @@ class _Progress:
         self.done += 1
         width = 24
         filled = width * self.done // max(1, self.total)
-        what = (f"{outcome.score:g}/{outcome.max_score:g}" if outcome.status == "graded" else "FAILED")
+        what = (f"{outcome.score:g}/{outcome.max_score:g}" + (f", {outcome.manual:g} to grade by hand"
+                                                              if outcome.manual else "")
+                if outcome.status == "graded" else "FAILED")
         line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {outcome.student}: {what} " \
                f"({outcome.seconds:.1f} s)"
         print(("\r" + line.ljust(90)) if self.live else line, end="" if self.live else "\n", file=self.out, flush=True)
@@ -601,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         outcomes = grade_class(args.course, args.assignment, args.workers, args.seed, args.regrade, args.timeout,
-                               args.student, not args.no_feedback, args.cell_timeout,
+                               args.student, not args.no_feedback, args.cell_timeout, out=sys.stdout,
                                isolation=not args.no_isolation)
     except jail.JailUnavailable as exc:
         print(exc, file=sys.stderr)

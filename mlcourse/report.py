@@ -9,7 +9,9 @@ After grading, it writes to `<course>/reports/`:
   the table of points coloured by how complete each answer is;
 - `<assignment>-report.png`: the same figures on one image, to glance at or paste into a message.
 
-Points come from the gradebook. Mistakes come from the autograded notebooks: a graded test cell's
+Points come from the gradebook, rounded to the course's step (`c.IsolatedGrades.round_to` in
+nbgrader_config.py, `mlcourse.records`), as in grading-records.csv and grades.csv. What happened while
+grading (cells restored, syntax errors, time limits, refusals) comes from grading-records.csv. Mistakes come from the autograded notebooks: a graded test cell's
 output is the check's feedback, which names a known mistake with one of the exercise's own fingerprint
 sentences (`mlcourse.grader`); the report looks for exactly those sentences, so it does not depend on
 how the rest of the feedback is laid out.
@@ -33,7 +35,8 @@ import nbformat
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import __version__, grader, plots
+from . import __version__, grader, plots, records
+from .records import points_text
 
 REPORTS = "reports"  # in the course folder
 _GRADE_CALL = re.compile(r"""grader\.grade\(\s*["']([\w.]+)["']""")
@@ -65,6 +68,8 @@ class ClassData:
     mistakes: dict[str, dict[str, list[str]]]  # cell key -> fingerprint sentence -> students
     unexplained: dict[str, list[str]]  # cell key -> students who lost points without a known mistake
     failed: dict[str, str] = field(default_factory=dict)  # student -> why grading failed (grading-records.csv)
+    notes: dict[str, str] = field(default_factory=dict)  # student -> what happened while grading (the same)
+    step: float = records.DEFAULT_STEP  # points are rounded to multiples of this
 
     @property
     def students(self) -> list[str]:
@@ -72,10 +77,14 @@ class ClassData:
 
     @property
     def max_total(self) -> float:
-        return sum(c.max_score for c in self.cells)
+        return records.rounded(sum(c.max_score for c in self.cells), self.step)
 
     def total(self, student: str) -> float:
-        return sum(p or 0.0 for p in self.points[student].values()) - self.penalty.get(student, 0.0)
+        return records.rounded(sum(p or 0.0 for p in self.points[student].values())
+                               - self.penalty.get(student, 0.0), self.step)
+
+    def text(self, points: float) -> str:
+        return points_text(points, self.step)
 
     def full_marks(self, cell: Graded) -> list[str]:
         return [s for s in self.students if _full(self.points[s].get(cell.key), cell.max_score)]
@@ -96,6 +105,7 @@ def gather(course: Path, assignment: str) -> ClassData:
     db = course / "gradebook.db"
     if not db.exists():
         raise FileNotFoundError(f"{db} does not exist: grade the assignment first")
+    step = records.course_step(course)
     with Gradebook(f"sqlite:///{db}") as gb:
         try:
             found = gb.find_assignment(assignment)
@@ -122,18 +132,19 @@ def gather(course: Path, assignment: str) -> ClassData:
                 for grade in notebook.grades:
                     key = by_name.get((notebook.name, grade.name))
                     if key is not None:
-                        points[student][key] = _points(grade)
+                        points[student][key] = _points(grade, step)
     mistakes, unexplained = _mistakes(course, assignment, cells, points)
-    return ClassData(assignment, cells, points, penalty, mistakes, unexplained, _failed(course, assignment, points))
+    failed, notes = _records(course, assignment, points)
+    return ClassData(assignment, cells, points, penalty, mistakes, unexplained, failed, notes, step)
 
 
-def _points(grade) -> float | None:
-    """A grade's points: the manual score if given, else the autograde score; None while a person must
-    still grade it."""
+def _points(grade, step: float) -> float | None:
+    """A grade's points: the manual score if given, else the autograde score (to the course's step);
+    None while a person must still grade it."""
     if grade.manual_score is not None:
-        return float(grade.manual_score)
+        return records.rounded(grade.manual_score, step)
     if grade.auto_score is not None:
-        return float(grade.auto_score)
+        return records.cell_points(grade.auto_score, float(grade.max_score), step)
     return None
 
 
@@ -199,21 +210,26 @@ def _mistakes(course: Path, assignment: str, cells: list[Graded], points: dict) 
     return {k: dict(v) for k, v in mistakes.items()}, unexplained
 
 
-def _failed(course: Path, assignment: str, points: dict) -> dict[str, str]:
-    """Students whose last grading run failed (from grading-records.csv) and who have no grades."""
-    records = course / "grading-records.csv"
+def _records(course: Path, assignment: str, points: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """From grading-records.csv: students whose last grading run failed and who have no grades (why), and
+    what happened while the others were graded (notes)."""
+    path = course / records.RECORDS
     failed: dict[str, str] = {}
-    if not records.exists():
-        return failed
-    with open(records, newline="", encoding="utf-8") as f:
+    notes: dict[str, str] = {}
+    if not path.exists():
+        return failed, notes
+    with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             if row.get("assignment") != assignment or not row.get("student"):
                 continue
+            student = row["student"]
+            failed.pop(student, None)
+            notes.pop(student, None)
             if row.get("status") == "failed":
-                failed[row["student"]] = row.get("reason", "") or "grading failed"
-            else:
-                failed.pop(row["student"], None)
-    return {s: why for s, why in failed.items() if s not in points}
+                failed[student] = row.get("reason", "") or "grading failed"
+            elif row.get("notes"):
+                notes[student] = row["notes"]
+    return {s: why for s, why in failed.items() if s not in points}, notes
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -226,9 +242,9 @@ def write_csv(data: ClassData, path: Path) -> Path:
         writer.writerow(["student_id", *[c.key for c in data.cells], "late_penalty", "total", "max_total"])
         for student in data.students:
             row = data.points[student]
-            writer.writerow([student, *["" if row[c.key] is None else f"{row[c.key]:g}" for c in data.cells],
-                             f"{data.penalty.get(student, 0.0):g}", f"{data.total(student):g}",
-                             f"{data.max_total:g}"])
+            writer.writerow([student, *["" if row[c.key] is None else data.text(row[c.key]) for c in data.cells],
+                             data.text(data.penalty.get(student, 0.0)), data.text(data.total(student)),
+                             data.text(data.max_total)])
     return path
 
 
@@ -356,8 +372,8 @@ def write_html(data: ClassData, path: Path) -> Path:
     n = len(data.students)
     totals = [data.total(s) for s in data.students]
     summary = (f"{n} submissions graded; total points: mean {np.mean(totals):.3g}, median {np.median(totals):.3g}, "
-               f"lowest {min(totals):g}, highest {max(totals):g} of {data.max_total:g}." if totals
-               else "No graded submission yet.")
+               f"lowest {data.text(min(totals))}, highest {data.text(max(totals))} of {data.text(data.max_total)}."
+               if totals else "No graded submission yet.")
     ungraded = sum(p is None for s in data.students for p in data.points[s].values())
     parts = [f"<h1>{esc(data.assignment)}: the class at a glance</h1>",
              f"<p>{esc(summary)}" + (f" {ungraded} free-response answer(s) still to grade by hand." if ungraded else "")
@@ -365,6 +381,10 @@ def write_html(data: ClassData, path: Path) -> Path:
     if data.failed:
         parts.append("<h2>Not graded</h2><ul>" + "".join(
             f"<li><b>{esc(s)}</b>: {esc(why)}</li>" for s, why in sorted(data.failed.items())) + "</ul>")
+    if data.notes:
+        parts.append("<h2>What happened while grading</h2><p>Cells put back, syntax errors, time limits and what "
+                     "the jail refused (grading-records.csv):</p><ul>" + "".join(
+                         f"<li><b>{esc(s)}</b>: {esc(notes)}</li>" for s, notes in sorted(data.notes.items())) + "</ul>")
     height = max(3.0, 0.3 * len(data.cells) + 1.2)
     parts.append(f'<div class="figs">{img(_score_distribution, (6, 3.6))}{img(_pass_rates, (7, height))}</div>')
     parts.append("<h2>Exercises</h2><table><tr><th>exercise</th><th>points</th><th>full marks</th>"
@@ -375,7 +395,7 @@ def write_html(data: ClassData, path: Path) -> Path:
         mean = f"{np.mean(graded):.3g}" if graded else "–"
         seen = sum(len(who) for who in data.mistakes.get(c.key, {}).values())
         other = ", ".join(data.unexplained.get(c.key, [])) if c.exercise_id else "(free response)"
-        parts.append(f"<tr><td>{esc(c.label)}</td><td>{c.max_score:g}</td><td>{len(data.full_marks(c))} of {len(graded)}</td>"
+        parts.append(f"<tr><td>{esc(c.label)}</td><td>{data.text(c.max_score)}</td><td>{len(data.full_marks(c))} of {len(graded)}</td>"
                      f"<td>{mean}</td><td>{seen}</td><td>{esc(other)}</td></tr>")
     parts.append("</table>")
     rows = _mistake_rows(data)
@@ -389,12 +409,12 @@ def write_html(data: ClassData, path: Path) -> Path:
     else:
         parts.append("<p>No submission matched a known mistake.</p>")
     parts.append("<h2>Points per student</h2><table><tr><th>student</th>" +
-                 "".join(f"<th>{esc(c.label)}<br><small>{c.max_score:g}</small></th>" for c in data.cells) +
-                 f"<th>late penalty</th><th>total<br><small>{data.max_total:g}</small></th></tr>")
+                 "".join(f"<th>{esc(c.label)}<br><small>{data.text(c.max_score)}</small></th>" for c in data.cells) +
+                 f"<th>late penalty</th><th>total<br><small>{data.text(data.max_total)}</small></th></tr>")
     for s in data.students:
-        cells = "".join(_points_cell(data.points[s][c.key], c.max_score) for c in data.cells)
-        parts.append(f"<tr><td>{esc(s)}</td>{cells}<td>{data.penalty.get(s, 0.0):g}</td>"
-                     f"<td><b>{data.total(s):g}</b></td></tr>")
+        cells = "".join(_points_cell(data.points[s][c.key], c.max_score, data.text) for c in data.cells)
+        parts.append(f"<tr><td>{esc(s)}</td>{cells}<td>{data.text(data.penalty.get(s, 0.0))}</td>"
+                     f"<td><b>{data.text(data.total(s))}</b></td></tr>")
     parts.append("</table>")
     stamp = datetime.datetime.now().isoformat(timespec="seconds")
     parts.append(f"<p class=note>Made {stamp} by mlcourse {esc(__version__)} from gradebook.db and the autograded "
@@ -406,11 +426,11 @@ def write_html(data: ClassData, path: Path) -> Path:
     return path
 
 
-def _points_cell(points: float | None, top: float) -> str:
+def _points_cell(points: float | None, top: float, text=lambda p: f"{p:g}") -> str:
     if points is None:
         return '<td class="todo">to grade</td>'
     kind = "full" if _full(points, top) else "none" if points <= 0 else "part"
-    return f'<td class="{kind}">{points:g}</td>'
+    return f'<td class="{kind}">{text(points)}</td>'
 
 
 _CSS = """body{font-family:system-ui,sans-serif;margin:2em;color:#212529;max-width:75em}

@@ -54,11 +54,15 @@ def _test_cell(nb, exercise):
 def _edited_test(course):
     nb = _solved(course, sigmoid="def sigmoid(z):\n    return 0.5\n")
     _test_cell(nb, "sigmoid").source = "print('all good')"
+    nb.metadata["mlcourse"] = {"sanitized": "guessed", "notes": [FORGED_NOTE]}  # notes of its own: not believed
     return nb
 
 
+FORGED_NOTE = "test_sigmoid: graded by hand, full marks"
+
+
 def _deleted_test(course):
-    nb = _solved(course, sigmoid="def sigmoid(z):\n    return 0.5\n")
+    nb = _solved(course, sigmoid="def sigmoid(z)\n    return 0.5\n")  # and a syntax error
     nb.cells.remove(_test_cell(nb, "sigmoid"))
     return nb
 
@@ -337,6 +341,32 @@ def test_the_instructor_is_told_what_happened(graded):
     assert all(r["seed"] == str(SEED) and r["mlcourse"] for r in rows.values())
 
 
+def _records(course):
+    with open(course / "grading-records.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len({(r["assignment"], r["student"]) for r in rows}), "one row per student"
+    return {r["student"]: r for r in rows}
+
+
+def test_the_records_say_what_happened_and_only_that(graded):
+    """Restored cells, syntax errors and time limits are named in `notes`; a test cell as released (no
+    hidden tests) is no change: honest students have no notes, and nbgrader warned of nothing."""
+    course, outcomes, _ = graded
+    notes = {student: row["notes"] for student, row in _records(course).items()}
+    assert "test_sigmoid: the student edited this locked cell" in notes["edited_test"]
+    assert FORGED_NOTE not in notes["edited_test"]
+    assert "test_sigmoid: the student deleted this cell; it was put back" in notes["deleted_test"]
+    assert "sigmoid: syntax error (line 1: expected ':')" in notes["deleted_test"]
+    assert "has a syntax error (line 1: expected ':')" in _graded_text(course, "deleted_test", "test_sigmoid")
+    said = notes["changed_metadata"]
+    assert "test_sigmoid: the student changed its nbgrader settings (points 50 instead of 2)" in said
+    assert "test_relative_error: the student made it a markdown cell; restored as code" in said
+    assert "grade id 'renamed', which is not the instructor's" in said
+    assert "graph_forward: ran past the kernel's cell time limit (8 s)" in notes["loops_forever"]
+    for honest in ("solved", "release", "zz_honest_last"):
+        assert notes[honest] == "" and outcomes[honest].notes == [], (honest, notes[honest])
+
+
 def test_flooding_the_output_loses_nothing(graded):
     course = graded[0]
     assert _cell_scores(course, "floods_output") == _cell_scores(course, "solved")
@@ -370,6 +400,7 @@ def test_rerunning_is_idempotent_and_regrading_with_the_seed_reproduces_the_scor
                           students=["solved", "redefines_checker"], out=io.StringIO())
     assert {s: _cell_scores(course, s) for s in ["solved", "redefines_checker"]} == \
         {s: before[s] for s in ["solved", "redefines_checker"]}
+    assert set(_records(course)) == set(outcomes)  # each run updated the rows, none was added twice
 
 
 def test_parallel_grades_equal_serial_nbgrader(graded, tmp_path, monkeypatch):
@@ -386,9 +417,12 @@ def test_parallel_grades_equal_serial_nbgrader(graded, tmp_path, monkeypatch):
     monkeypatch.setenv("MLCOURSE_GRADING_SEED", str(SEED))
     monkeypatch.delenv("MLCOURSE_SEED_LOGGED", raising=False)
     nbgrader(["generate_assignment", ASSIGNMENT, "--force"], serial)
-    nbgrader(["autograde", ASSIGNMENT, "--create"], serial)
+    done = nbgrader(["autograde", ASSIGNMENT, "--create"], serial)
     for student in ["solved", "release", "redefines_checker", "kills_kernel"]:
         assert _cell_scores(serial, student) == _cell_scores(course, student), student
+    # no test cell was edited: nbgrader's "checksum has changed" for every test cell (as released they
+    # lack their hidden tests) is not said any more
+    assert "has changed" not in done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("student", list(JAILBREAKS))

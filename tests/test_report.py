@@ -1,6 +1,9 @@
 """The class report (mlcourse.report) on a small graded class of notebook 01: the solutions, the release,
 and students who made known mistakes (two of them the same one). Points must equal the gradebook's,
-each mistake must be counted for exactly the students who made it, and the page must stand alone."""
+each mistake must be counted for exactly the students who made it, and the page must stand alone.
+The same class shows what grading leaves beside it: points rounded to the course's step everywhere
+(gradebook, grading-records.csv, grades.csv, the report), free-response points awaiting a person, and
+no notes for an honest class."""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ import base64
 import csv
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from conftest import ROOT
-from mlcourse import autograde, grader, report
+from mlcourse import autograde, grader, records, report
 from mlcourse.build import nbgrader
 
 ASSIGNMENT = "01_derivatives"
@@ -22,7 +26,10 @@ SIGN = ("sigmoid", "import numpy as np\n\ndef sigmoid(z):\n    s = 1 / (1 + np.e
 FORWARD = ("numerical_derivative", "def numerical_derivative(f, x, h=1e-5):\n    return (f(x + h) - f(x)) / h\n",
            "forward difference")
 ZZ = ("sigmoid_derivative", "def sigmoid_derivative(z):\n    return z * (1 - z)\n", "You computed z(1 − z)")
-CLASS = {"solved": [], "sign_a": [SIGN], "sign_b": [SIGN], "forward": [FORWARD], "two_mistakes": [FORWARD, ZZ]}
+# the textbook formula: overflows on the 2 edge cases of 7, so 2 · 5/7 = 1.4286 points, recorded as 1.43
+TEXTBOOK = ("sigmoid", "import numpy as np\n\ndef sigmoid(z):\n    s = 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
+            "    return float(s) if np.ndim(s) == 0 else s\n", None)
+CLASS = {"solved": [], "sign_a": [SIGN], "sign_b": [SIGN], "forward": [FORWARD, TEXTBOOK], "two_mistakes": [FORWARD, ZZ]}
 
 
 def _solutions():
@@ -61,6 +68,11 @@ def _graded_class(tmp_path):
     return course
 
 
+def _rows(path: Path, key: str) -> dict[str, dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return {r[key]: r for r in csv.DictReader(f)}
+
+
 def _gradebook_points(course):
     from nbgrader.api import Gradebook
 
@@ -97,7 +109,8 @@ def _each_known_mistake_is_counted_for_exactly_who_made_it(graded_class):
     expected = {}
     for student, mistakes in CLASS.items():
         for cell, _, sentence in mistakes:
-            expected.setdefault((f"test_{cell}", sentence), []).append(student)
+            if sentence:
+                expected.setdefault((f"test_{cell}", sentence), []).append(student)
     found = {(key, sentence): who for key, by in data.mistakes.items() for sentence, who in by.items()}
     for (key, start), students in expected.items():
         full = [s for s in grader.exercise(f"derivatives.{key.removeprefix('test_')}").fingerprints if start in s]
@@ -107,7 +120,7 @@ def _each_known_mistake_is_counted_for_exactly_who_made_it(graded_class):
     # the release lost points everywhere without a known mistake: "not implemented" is not one
     assert all("release" in who for key, who in data.unexplained.items()), data.unexplained
     assert data.full_marks(next(c for c in data.cells if c.cell == "test_sigmoid")) == \
-        sorted([s for s in CLASS if SIGN not in CLASS[s]] + ["wrote_answers"])
+        sorted([s for s in CLASS if not {SIGN, TEXTBOOK} & set(CLASS[s])] + ["wrote_answers"])
 
 
 def _the_page_stands_alone_and_shows_the_class(graded_class):
@@ -122,12 +135,54 @@ def _the_page_stands_alone_and_shows_the_class(graded_class):
     assert overview[:8] == b"\x89PNG\r\n\x1a\n" and len(overview) > 20_000
 
 
-def test_the_report_of_a_small_class(tmp_path):
+def _points_are_rounded_alike_everywhere(graded_class):
+    """2 · 5/7 points are 1.43 in the gradebook, and every total is that sum to 0.01 in
+    grading-records.csv, grades.csv and the report's table."""
+    book = _gradebook_points(graded_class)
+    assert book["forward"]["test_sigmoid"] == 1.43
+    expected = sum(p or 0 for p in book["forward"].values())
+    shown = {"records": _rows(graded_class / "grading-records.csv", "student")["forward"]["score"],
+             "grades.csv": _rows(graded_class / "grades.csv", "student_id")["forward"]["raw_score"],
+             "report": _rows(graded_class / "reports" / f"{ASSIGNMENT}-points.csv", "student_id")["forward"]["total"]}
+    assert all(re.fullmatch(r"\d+\.\d\d?", text) and float(text) == pytest.approx(expected, abs=1e-9)
+               for text in shown.values()), (shown, expected)
+    assert re.search(r"<td class=\"part\">1\.43</td>", (graded_class / "reports" / f"{ASSIGNMENT}-report.html").read_text())
+
+
+def _another_step_is_one_setting(graded_class):
+    """c.IsolatedGrades.round_to = 0.5 in nbgrader_config.py: grades.csv and the report show halves."""
+    config = graded_class / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.IsolatedGrades.round_to = 0.5\n")
+    nbgrader(["export", "--to", "halves.csv"], graded_class)
+    assert _rows(graded_class / "halves.csv", "student_id")["forward"]["raw_score"].endswith(".5")
+    points = report.write_csv(report.gather(graded_class, ASSIGNMENT), graded_class / "halves-points.csv")
+    row = _rows(points, "student_id")["forward"]
+    assert row["test_sigmoid"] == "1.5" and float(row["total"]) * 2 == int(float(row["total"]) * 2)
+
+
+def _records_note_nothing_and_count_the_free_responses(graded_class, printed):
+    """An honest class leaves no notes; the free-response points that wait for a person are shown in
+    the progress bar, the summary and grading-records.csv."""
+    rows = _rows(graded_class / "grading-records.csv", "student")
+    assert set(rows) == set(CLASS) | {"release", "wrote_answers"}
+    assert all(row["notes"] == "" for row in rows.values()), {s: r["notes"] for s, r in rows.items()}
+    free = sum(c.max_score for c in report.gather(graded_class, ASSIGNMENT).cells if not c.exercise_id)
+    assert float(rows["wrote_answers"]["pending_manual"]) == free > 0 and rows["solved"]["pending_manual"] == "0"
+    assert re.search(rf"wrote_answers: [\d.]+/[\d.]+, {free:g} to grade by hand", printed), printed
+    assert f"To grade by hand (Formgrader): {free:g} points of free-response answers from 1 student(s)" in printed
+    assert "What happened while grading" not in (graded_class / "reports" / f"{ASSIGNMENT}-report.html").read_text()
+
+
+def test_the_report_of_a_small_class(tmp_path, capfd):
     """One test, so that the class is graded once whichever xdist worker runs it."""
     course = _graded_class(tmp_path)
+    printed = capfd.readouterr().out
     _points_csv_is_the_gradebook(course)
     _each_known_mistake_is_counted_for_exactly_who_made_it(course)
     _the_page_stands_alone_and_shows_the_class(course)
+    _records_note_nothing_and_count_the_free_responses(course, printed)
+    _points_are_rounded_alike_everywhere(course)
+    _another_step_is_one_setting(course)
 
 
 def test_a_mistake_shown_only_as_html_is_found():
@@ -143,10 +198,17 @@ def test_no_gradebook_is_a_clear_message(tmp_path, capsys):
 
 
 def test_an_assignment_nobody_handed_in_yet(tmp_path):
+    """No submission in the gradebook yet; what grading-records.csv noted is shown all the same."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gb:
         gb.add_assignment("02_gradient_descent")
+    records.write_records(tmp_path, "02_gradient_descent", [
+        {"student": "dave", "status": "graded", "notes": "02_gradient_descent: test_step: the student edited this locked cell"},
+        {"student": "erin", "status": "graded", "notes": ""}])
     paths = report.write_report(tmp_path, "02_gradient_descent", out=None)
-    assert "No graded submission yet" in paths["html"].read_text(encoding="utf-8")
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "No graded submission yet" in page
+    assert "What happened while grading" in page and "<b>dave</b>: 02_gradient_descent: test_step: the student edited" in page
+    assert "<b>erin</b>" not in page
     assert paths["csv"].read_text().splitlines() == ["student_id,late_penalty,total,max_total"]
