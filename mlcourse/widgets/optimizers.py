@@ -17,6 +17,7 @@ import copy
 from typing import Callable, NamedTuple
 
 import numpy as np
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .. import backprop as bpref
 from .. import data, plots
@@ -326,35 +327,47 @@ def _point_gradient(grad: Callable) -> Callable:
 def _race_path(optimizer, update, settings, land: RaceLandscape, steps: int) -> tuple[np.ndarray, _OptimizerRun]:
     """((steps + 1, 2) array of points from land.start, the run): after a run stops, its last point repeats."""
     run = _OptimizerRun(optimizer, update, settings, _point_parameters(land.start))
+    points = _walk(run, [np.array(land.start, dtype=np.float64)], land, steps)
+    return _padded(points, steps), run
+
+
+def _walk(run: _OptimizerRun, points: list, land: RaceLandscape, steps: int) -> list:
+    """points (the path of `run` so far) with the run taken on until it has `steps` steps or stops."""
     gradient = _point_gradient(land.grad)
-    points = [np.array(land.start, dtype=np.float64)]
-    for _ in range(steps):
+    while run.running and len(points) <= steps:
         run.step(gradient)
-        if not run.running:
-            break
-        points.append(_point(run.parameters))
-    points += [points[-1]] * (steps + 1 - len(points))
-    return np.array(points), run
+        if run.running:
+            points.append(_point(run.parameters))
+    return points
+
+
+def _padded(points: list, steps: int) -> np.ndarray:
+    """The first steps + 1 points, the last one repeated where the path stopped sooner."""
+    points = points[:steps + 1]
+    return np.array(points + [points[-1]] * (steps + 1 - len(points)))
 
 
 class _RacePaths:
-    """_race_path's results kept by (optimizer, update, settings), each for the most steps asked so far: moving
-    one optimizer's knob recomputes only that optimizer, and fewer steps are the first part of a longer run."""
+    """_race_path's results kept by (optimizer, update, settings), each run taken on as far as the most steps asked
+    so far: moving one optimizer's knob computes only that optimizer, fewer steps are the first part of a longer
+    run, and more steps continue it."""
 
     def __init__(self):
         self.kept = {}
 
     def __call__(self, optimizer, update, settings: dict, land: RaceLandscape, steps: int):
         key = (optimizer, update, tuple(sorted(settings.items())), land.text)
-        points, run = self.kept.get(key, (np.empty((0, 2)), None))
-        if len(points) <= steps:
+        if key not in self.kept:
             if len(self.kept) > 200:
                 self.kept.clear()
-            points, run = self.kept[key] = _race_path(optimizer, update, settings, land, steps)
+            run = _OptimizerRun(optimizer, update, settings, _point_parameters(land.start))
+            self.kept[key] = (run, [np.array(land.start, dtype=np.float64)])
+        run, points = self.kept[key]
+        _walk(run, points, land, steps)
         if run.t > steps:  # it stopped, or failed, only after the steps shown
             run = copy.copy(run)
             run.why = run.stopped = ""
-        return points[:steps + 1], run
+        return _padded(points, steps), run
 
 
 def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
@@ -370,8 +383,8 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
     updates = _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
                        update_with_adam)
     low, high = land.lr_exponents
-    paths = _RacePaths()
-    core.explore(lambda **values: _race_figure(updates, land, **values, paths=paths),
+    paths, picture = _RacePaths(), _RacePicture(land)
+    core.explore(lambda **values: _race_figure(updates, land, **values, paths=paths, picture=picture),
                  lr=core.slider("log", start["lr"], low, high, 0.05, "lr: GD, momentum, Nesterov", base=10,
                                 readout_format=".4f"),
                  beta=core.slider("float", start["beta"], 0.0, 0.99, 0.01, "β: momentum, Nesterov"),
@@ -385,55 +398,103 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
                  steps=core.slider("int", start["steps"], 1, land.max_steps, 1, "steps"))
 
 
-def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
-                 paths: Callable = _race_path):
-    """The race's figure; paths(optimizer, update, settings, land, steps) gives (points, run), e.g. _RacePaths()."""
-    settings = _race_settings(lr, beta, lr_adagrad, lr_adaptive, beta1, beta2)
-    fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
-    grid = axes[0, 3].get_gridspec()
-    for ax in axes[:, 3]:
-        ax.remove()
-    costs = fig.add_subplot(grid[:, 3])
-    costs.grid(True, color="#dee2e6", linewidth=0.8)
-    costs.spines[["top", "right"]].set_visible(False)
-    costs.tick_params(labelsize=plots.FONT["tick"], colors="#343a40")
-    f_min = float(land.f(*land.minimum))
-    contours = (lambda x, y: np.log1p(land.f(x, y) - f_min)) if land.log_contours else land.f
-    at, lowest = np.arange(steps + 1), 1.0
-    with core.quiet():
-        for ax, optimizer in zip(axes[:, :3].flat, OPTIMIZERS):
-            update = updates[UPDATE_FUNCTIONS[optimizer]]
-            reference, reference_run = paths(optimizer, REFERENCE_UPDATES[UPDATE_FUNCTIONS[optimizer]],
-                                             settings[optimizer], land, steps)
-            path, run = paths(optimizer, update, settings[optimizer], land, steps)
-            run, why = _shown(run, reference_run)
-            path = reference if why else path
+class _RacePicture:
+    """The race's figure for one landscape, made once and redrawn in place (plots.lasting): the contours, the
+    axes and their ticks stay, the paths, costs, titles and notes change. The six panels share their axes, so
+    that only the outer ones carry tick labels. The layout (constrained) and the panels' ticks are worked out
+    when the figure is first rendered and kept after that (each costs about a third of a redraw): only the cost
+    panel's tick labels can change their width, and when they may have (other decades, another number of
+    digits in the steps), the layout is worked out again."""
+
+    def __init__(self, land: RaceLandscape):
+        self.land, self.labels = land, None
+        fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
+        grid = axes[0, 3].get_gridspec()
+        for ax in axes[:, 3]:
+            ax.remove()
+        costs = fig.add_subplot(grid[:, 3])
+        costs.grid(True, color="#dee2e6", linewidth=0.8)
+        costs.spines[["top", "right"]].set_visible(False)
+        costs.tick_params(labelsize=plots.FONT["tick"], colors="#343a40")
+        costs.set(yscale="log", xlabel="step", ylabel="f − f_min")
+        self.f_min = float(land.f(*land.minimum))
+        contours = (lambda x, y: np.log1p(land.f(x, y) - self.f_min)) if land.log_contours else land.f
+        self.fig, self.costs, self.panels = plots.lasting(fig), costs, dict(zip(OPTIMIZERS, axes[:, :3].flat))
+        self.ghosts, self.paths, self.cost_ghosts, self.cost_lines = {}, {}, {}, {}
+        first = axes[0, 0]
+        for optimizer, ax in self.panels.items():
+            if ax is not first:
+                ax.sharex(first)
+                ax.sharey(first)
             plots.contour(ax, contours, land.xlim, land.ylim, levels=12, n=101)
-            plots.ghost(ax, *np.clip(reference, -10 * FAR, 10 * FAR).T)
-            if not why:
-                ax.plot(*np.clip(path, -10 * FAR, 10 * FAR).T, "-", color=plots.STUDENT, linewidth=1,
-                        marker="o" if steps <= 120 else None, markersize=2)
-            else:
-                plots.note(ax, core.reference_only(why))
+            self.ghosts[optimizer] = plots.ghost(ax, [], [])
+            self.paths[optimizer] = ax.plot([], [], "-", color=plots.STUDENT, linewidth=1, markersize=2)[0]
             ax.plot(*land.start, "o", color="#212529", markersize=5)
             ax.plot(*land.minimum, "x", color="#212529", markersize=8, mew=2)
-            excess = np.maximum(land.f(*path.T) - f_min, 1e-16)
-            gap = np.maximum(land.f(*reference.T) - f_min, 1e-16)
-            lowest = min(lowest, excess.min(), gap.min())
+            ax.set(xlim=land.xlim, ylim=land.ylim)
+            ax.tick_params(labelsize=8)
+            ax.label_outer()
             colour = OPTIMIZER_COLOURS[optimizer]
-            costs.semilogy(at, gap, color=colour, linewidth=5, alpha=0.2)
-            costs.semilogy(at, excess, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                           label=optimizer + (" (reference)" if why else ""))
+            self.cost_ghosts[optimizer] = costs.plot([], [], color=colour, linewidth=5, alpha=0.2)[0]
+            self.cost_lines[optimizer] = costs.plot([], [], color=colour, linewidth=1.5)[0]
+
+    def draw(self, shown: dict, settings: dict, steps: int):
+        """The figure for {optimizer: (reference's points, points shown, run shown, why)}, points (steps + 1, 2)."""
+        land, at, lowest = self.land, np.arange(steps + 1), 1.0
+        for optimizer, (reference, path, run, why) in shown.items():
+            ax = self.panels[optimizer]
+            for text in list(ax.texts):  # the last redraw's note
+                text.remove()
+            self.ghosts[optimizer].set_data(*np.clip(reference, -10 * FAR, 10 * FAR).T)
+            line = self.paths[optimizer]
+            line.set_data(*np.clip(path, -10 * FAR, 10 * FAR).T)
+            line.set(visible=not why, marker="o" if steps <= 120 else "None")
+            if why:
+                plots.note(ax, core.reference_only(why))
+            excess = np.maximum(land.f(*path.T) - self.f_min, 1e-16)
+            gap = np.maximum(land.f(*reference.T) - self.f_min, 1e-16)
+            lowest = min(lowest, excess.min(), gap.min())
+            self.cost_ghosts[optimizer].set_data(at, gap)
+            self.cost_lines[optimizer].set(data=(at, excess), linestyle="--" if why else "-",
+                                           label=optimizer + (" (reference)" if why else ""))
             outcome = run.stopped or f"f − f_min = {excess[-1]:.2g}"
             knobs = ", ".join(f"{KNOB_NAMES[name]} {value:g}" for name, value in settings[optimizer].items())
             ax.set_title(f"{optimizer} ({knobs})\n{outcome}", fontsize=9)
-            ax.set(xlim=land.xlim, ylim=land.ylim)
-            ax.tick_params(labelsize=8)
-    top = float(land.f(*land.start)) - f_min
-    costs.set(xlabel="step", ylabel="f − f_min", xlim=(0, steps), ylim=(max(lowest / 3, 1e-12), top * 100),
-              title=f"{land.text}\nafter {steps} steps")
-    costs.legend(loc="upper right", fontsize=8)
-    return fig
+        top = float(land.f(*land.start)) - self.f_min
+        ylim = (max(lowest / 3, 1e-12), top * 100)
+        self.costs.set(xlim=(0, steps), ylim=ylim, title=f"{land.text}\nafter {steps} steps")
+        self.costs.legend(handles=list(self.cost_lines.values()), loc="upper right", fontsize=8)
+        self._keep_layout((*(len(f"{np.floor(np.log10(y)):.0f}") for y in ylim), len(str(steps))))
+        return self.fig
+
+    def _keep_layout(self, labels: tuple) -> None:
+        """The layout engine off if the cost panel's labels are as wide as when it last ran (labels: their
+        widths in characters), else on; the panels' ticks fixed the first time it goes off."""
+        same = labels == self.labels
+        if same and isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
+            first = self.panels[OPTIMIZERS[0]]  # the panels share its tickers
+            for axis in (first.xaxis, first.yaxis):
+                where = axis.get_majorticklocs()
+                axis.set_ticks(where, axis.get_major_formatter().format_ticks(where))
+            first.set(xlim=self.land.xlim, ylim=self.land.ylim)
+        self.fig.set_layout_engine("none" if same else "constrained")
+        self.labels = labels
+
+
+def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
+                 paths: Callable = _race_path, picture: _RacePicture | None = None):
+    """The race's figure; paths(optimizer, update, settings, land, steps) gives (points, run), e.g. _RacePaths();
+    picture: the _RacePicture to redraw (a new one if None)."""
+    settings = _race_settings(lr, beta, lr_adagrad, lr_adaptive, beta1, beta2)
+    shown = {}
+    with core.quiet():
+        for optimizer in OPTIMIZERS:
+            name = UPDATE_FUNCTIONS[optimizer]
+            reference, reference_run = paths(optimizer, REFERENCE_UPDATES[name], settings[optimizer], land, steps)
+            path, run = paths(optimizer, updates[name], settings[optimizer], land, steps)
+            run, why = _shown(run, reference_run)
+            shown[optimizer] = (reference, reference if why else path, run, why)
+        return (picture or _RacePicture(land)).draw(shown, settings, steps)
 
 
 # --- (c) training notebook 04's network on the moons -----------------------------------------------
