@@ -158,7 +158,8 @@ class FrontEnd:
 
 
 def moved(control):
-    """A new value for the control: 15% of a slider's range further (or back), the next option, the other state."""
+    """A new value for the control: 15% of a slider's range (at least a step) further (or back), the next option,
+    the other state."""
     kind = type(control).__name__
     if kind == "Checkbox":
         return not control.value
@@ -170,7 +171,7 @@ def moved(control):
         target = exponent + 0.15 * (control.max - control.min)
         target = target if target <= control.max else exponent - 0.15 * (control.max - control.min)
         return control.base ** (control.min + round((target - control.min) / control.step) * control.step)
-    span = 0.15 * (control.max - control.min)
+    span = max(0.15 * (control.max - control.min), control.step)  # at least one step on a short slider
     target = control.value + span if control.value + span <= control.max else control.value - span
     steps = round((target - control.min) / control.step)
     value = control.min + steps * control.step
