@@ -98,7 +98,7 @@ def widgets_to_time(own, np, data):
         "05 optimizer_race (ravine)": lambda w: w.optimizer_race(*updates, landscape="ravine"),
         "05 optimizer_race (turned ravine)": lambda w: w.optimizer_race(*updates, landscape="turned ravine"),
         "05 optimizer_race (Rosenbrock)": lambda w: w.optimizer_race(*updates, landscape="Rosenbrock"),
-        "05 training_race": lambda w: w.training_race(*updates, batch_size=32, epochs=60),
+        "05 training_race": lambda w: w.training_race(*updates, batch_size=32, epochs=40),
         "05 schedule_training": lambda w: w.schedule_training(o("update_with_momentum"), lr0=0.5, every=10, k=0.05,
                                                               decay_rate=0.2),
         "06 split_picture": lambda w: w.split_picture(v("train_val_test_split")),

@@ -307,7 +307,7 @@ def test_training_shows_frames_and_a_progress_bar(front_end, monkeypatch):
     frames = []
     monkeypatch.setattr(core, "FRAME_SECONDS", 0.0)  # a frame after every epoch
     monkeypatch.setattr(core, "QUICK_SECONDS", 0.0)  # however quick the training
-    monkeypatch.setattr(nb05, "_draw_training_race", lambda race, epochs: frames.append(race.epochs) or
+    monkeypatch.setattr(nb05, "_draw_training_race", lambda race, epochs, picture: frames.append(race.epochs) or
                         plots.figure()[0])
     nb05.training_race(*nb05.REFERENCE_UPDATES.values(), batch_size=64, epochs=5)
     (explorer,) = front_end

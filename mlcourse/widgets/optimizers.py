@@ -15,7 +15,6 @@ import copy
 from typing import Callable, NamedTuple
 
 import numpy as np
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .. import backprop as bpref
 from .. import data, plots
@@ -256,7 +255,7 @@ class _RacePicture:
     digits in the steps), the layout is worked out again."""
 
     def __init__(self, land: RaceLandscape):
-        self.land, self.labels = land, None
+        self.land, self.ticks_fixed = land, False
         fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
         grid = axes[0, 3].get_gridspec()
         for ax in axes[:, 3]:
@@ -317,17 +316,15 @@ class _RacePicture:
         return self.fig
 
     def _keep_layout(self, labels: tuple) -> None:
-        """The layout engine off if the cost panel's labels are as wide as when it last ran (labels: their
-        widths in characters), else on; the panels' ticks fixed the first time it goes off."""
-        same = labels == self.labels
-        if same and isinstance(self.fig.get_layout_engine(), ConstrainedLayoutEngine):
+        """The layout of the last render kept while the cost panel's labels are as wide (labels: their widths in
+        characters); the panels' ticks fixed the first time it is kept."""
+        if plots.keep_layout(self.fig, labels) and not self.ticks_fixed:
             first = self.panels[OPTIMIZERS[0]]  # the panels share its tickers
             for axis in (first.xaxis, first.yaxis):
                 where = axis.get_majorticklocs()
                 axis.set_ticks(where, axis.get_major_formatter().format_ticks(where))
             first.set(xlim=self.land.xlim, ylim=self.land.ylim)
-        self.fig.set_layout_engine("none" if same else "constrained")
-        self.labels = labels
+            self.ticks_fixed = True
 
 
 def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
@@ -380,7 +377,7 @@ def _train_and_show(frames: core.Frames, races: dict, epochs: int, draw: Callabl
 
 
 def training_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
-                  update_with_rmsprop: Callable, update_with_adam: Callable, batch_size: int = 32, epochs: int = 60,
+                  update_with_rmsprop: Callable, update_with_adam: Callable, batch_size: int = 32, epochs: int = 40,
                   lr_scale: float = 1.0) -> None:
     """Notebook 04's network (layers NETWORK_LAYERS, reference forward and backward) trained on the moons by the
     student's six optimizers with the learning rates of TRAINING_SETTINGS (times lr_scale), all from the same
@@ -390,14 +387,13 @@ def training_race(update_with_momentum: Callable, nesterov_step: Callable, updat
     updates = _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
                        update_with_adam)
     X, Y = moons_for_training()
-
-    cache = _RaceCache()
+    cache, picture = _RaceCache(), _TrainingPicture(X, Y)
 
     def draw(frames, batch_size, epochs, lr_scale):
         races = {optimizer: cache.get((optimizer, batch_size, lr_scale), lambda optimizer=optimizer: _TrainingRace(
             updates, X, Y, batch_size, {optimizer: plan}))
             for optimizer, plan in _optimizer_plans(lr_scale).items()}
-        return _train_and_show(frames, races, epochs, _draw_training_race)
+        return _train_and_show(frames, races, epochs, lambda view, epochs: _draw_training_race(view, epochs, picture))
 
     core.explore(draw, live=True, progress="epochs",
                  batch_size=core.dropdown(BATCH_SIZES, batch_size, "mini-batch size"),
@@ -414,43 +410,86 @@ def _optimizer_training(updates: dict, X, Y, batch_size: int, lr_scale: float) -
     return _TrainingRace(updates, X, Y, batch_size, _optimizer_plans(lr_scale))
 
 
-def _draw_training_race(race: _TrainingRace | _RaceView, epochs: int):
-    fig, (left, right) = plots.figure(ncols=2, size=(12, 4.4))
-    problems, finals, drawn = [], {}, []
+def _cost_curves(ax, colours: dict) -> dict:
+    """{key: (the reference's curve, the curve shown)}, empty, on a log axes: for _draw_costs."""
+    ax.set_yscale("log")
+    return {key: (ax.plot([], [], color=colour, linewidth=5, alpha=0.2)[0],
+                  ax.plot([], [], color=colour, linewidth=1.5)[0]) for key, colour in colours.items()}
+
+
+def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callable) -> dict:
+    """The race's costs after each epoch into curves (_cost_curves), a note if the student's runs failed, a
+    y-range with room for the legend; {key: (costs shown, their run, why they are the reference's)}. label(key,
+    run, costs) is the legend's text."""
+    for text in list(ax.texts):  # the last redraw's note
+        text.remove()
+    at, shown, drawn = np.arange(1, race.epochs + 1), {}, []
     for key, runs in race.runs.items():
         run, why = _shown(runs["yours"], runs["reference"])
-        problems.append(why)
-        yours, reference = np.array(race.costs[key, "yours"]), np.array(race.costs[key, "reference"])
-        at = np.arange(1, race.epochs + 1)
-        colour = OPTIMIZER_COLOURS[key]
-        left.semilogy(at, reference, color=colour, linewidth=5, alpha=0.2)
-        shown = reference if why else yours
-        left.semilogy(at, shown, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                      label=f"{key}, lr {run.settings['lr']:.3g}" + (" (reference)" if why else ""))
-        drawn += [reference, shown]
-        if race.epochs and np.isfinite(shown[-1]):
-            finals[key] = (shown[-1], race.snapshots[key, "reference" if why else "yours"][-1], why)
-    if any(problems):
-        plots.note(left, core.reference_only(core.together(problems)))
-    batches = -(-race.X.shape[1] // race.batch_size) if race.batch_size else 1
-    left.set(xlabel="epoch", ylabel="cost J on all 200 examples", xlim=(0.5, epochs + 0.5),
-             title=f"mini-batches of {race.batch_size or race.X.shape[1]}: {batches} updates per epoch; "
-                   f"epoch {race.epochs} of {epochs}")
-    plots.log_room_below(left, drawn)
-    left.legend(loc="lower left", fontsize=8, ncols=2)
-    grid, extent = plots.plane_grid(race.X, n=101)
-    if finals:
-        best = min(finals, key=lambda key: finals[key][0])
-        cost, parameters, why = finals[best]
-        predictions = bpref.model_forward(np.hstack([race.X, grid]), parameters)[0]
-        plots.shade_classes(right, predictions[:, race.X.shape[1]:], extent)
-        right_now = np.mean((predictions[:, :race.X.shape[1]] >= 0.5) == (race.Y > 0.5))
-        right.set_title(f"the lowest cost: {best} ({'reference' if why else 'yours'}), J = {cost:.3f}, "
-                        f"{right_now:.0%} right")
-    plots.class_points(right, race.X, race.Y)
-    right.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂")
-    right.legend(loc="lower right")
-    return fig
+        reference = np.array(race.costs[key, "reference"])
+        costs = reference if why else np.array(race.costs[key, "yours"])
+        ghost, line = curves[key]
+        ghost.set_data(at, reference)
+        line.set(data=(at, costs), linestyle="--" if why else "-",
+                 label=label(key, run, costs) + (" (reference)" if why else ""))
+        shown[key], drawn = (costs, run, why), drawn + [reference, costs]
+    if any(why for _, _, why in shown.values()):
+        plots.note(ax, core.reference_only(core.together(why for _, _, why in shown.values())))
+    plots.log_room_below(ax, drawn)
+    return shown
+
+
+def _layout_key(ax, epochs: int) -> tuple:
+    """What decides the room a cost panel's labels need: the widths of its lowest and highest decade, of the
+    epochs (see plots.keep_layout)."""
+    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(epochs)))
+
+
+class _TrainingPicture:
+    """The training explorer's figure, made once and redrawn in place (plots.lasting), frames and all: the cost
+    after every epoch of each optimizer over the reference's, and the decision regions of the network with the
+    lowest cost."""
+
+    def __init__(self, X, Y):
+        fig, (self.left, self.right) = plots.figure(ncols=2, size=(12, 4.4))
+        self.fig, self.X, self.Y, self.regions = plots.lasting(fig), X, Y, None
+        self.curves = _cost_curves(self.left, OPTIMIZER_COLOURS)
+        self.left.set(xlabel="epoch", ylabel="cost J on all 200 examples")
+        self.grid, self.extent = plots.plane_grid(X, n=101)
+        plots.class_points(self.right, X, Y)
+        self.right.set(xlim=self.extent[:2], ylim=self.extent[2:], xlabel="x₁", ylabel="x₂")
+        self.right.legend(loc="lower right")
+
+    def draw(self, race: _TrainingRace | _RaceView, epochs: int):
+        shown = _draw_costs(self.left, self.curves, race, lambda key, run, costs: f"{key}, lr {run.settings['lr']:.3g}")
+        batches = -(-self.X.shape[1] // race.batch_size) if race.batch_size else 1
+        self.left.set(xlim=(0.5, epochs + 0.5), title=f"mini-batches of {race.batch_size or self.X.shape[1]}: "
+                      f"{batches} updates per epoch; epoch {race.epochs} of {epochs}")
+        self.left.legend(loc="lower left", fontsize=8, ncols=2)
+        finals = {key: costs[-1] for key, (costs, _, _) in shown.items() if race.epochs and np.isfinite(costs[-1])}
+        if finals:
+            best = min(finals, key=finals.get)
+            why = shown[best][2]
+            parameters = race.snapshots[best, "reference" if why else "yours"][-1]
+            m = self.X.shape[1]
+            predictions = bpref.model_forward(np.hstack([self.X, self.grid]), parameters)[0]
+            if self.regions is None:
+                self.regions = plots.shade_classes(self.right, predictions[:, m:], self.extent)
+            self.regions.set_data(predictions[:, m:].reshape(self.regions.get_array().shape) >= 0.5)
+            right_now = np.mean((predictions[:, :m] >= 0.5) == (self.Y > 0.5))
+            self.right.set_title(f"the lowest cost: {best} ({'reference' if why else 'yours'}), "
+                                 f"J = {finals[best]:.3f}, {right_now:.0%} right")
+        if self.regions is not None:
+            self.regions.set_visible(bool(finals))
+        if not finals:
+            self.right.set_title("")
+        plots.keep_layout(self.fig, _layout_key(self.left, epochs))
+        return self.fig
+
+
+def _draw_training_race(race: _TrainingRace | _RaceView, epochs: int, picture: _TrainingPicture | None = None):
+    """The training explorer's figure, drawn into picture (a new one if None)."""
+    return (picture or _TrainingPicture(race.X, race.Y)).draw(race, epochs)
 
 
 def _training_race_figure(updates: dict, X, Y, batch_size: int, epochs: int, lr_scale: float = 1.0):
@@ -479,7 +518,7 @@ def _schedules(lr0, every, k, decay_rate) -> dict:
 
 
 def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: float = 0.9, every: int = 10,
-                      k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8, epochs: int = 60) -> None:
+                      k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8, epochs: int = 40) -> None:
     """Notebook 04's network trained on the moons with the student's update_with_momentum (β = beta) on small
     mini-batches, under four learning-rate schedules from lr0: constant, step (halved every `every` epochs),
     exponential (k) and inverse-time (decay_rate) decay, the last two by notebook 02's references. The rate and
@@ -487,14 +526,14 @@ def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: fl
     X, Y = moons_for_training()
 
     updates = {**REFERENCE_UPDATES, "update_with_momentum": update_with_momentum}
-    cache = _RaceCache()
+    cache, picture = _RaceCache(), _SchedulePicture()
 
     def draw(frames, lr0, every, k, decay_rate):
         knobs = {"constant": None, "step": every, "exponential": k, "inverse time": decay_rate}  # what each uses
         races = {name: cache.get((name, lr0, knobs[name]), lambda name=name, plan=plan: _TrainingRace(
             updates, X, Y, batch_size, {name: plan}))
             for name, plan in _schedule_plans(lr0, beta, every, k, decay_rate).items()}
-        return _train_and_show(frames, races, epochs, _draw_schedules)
+        return _train_and_show(frames, races, epochs, lambda view, epochs: _draw_schedules(view, epochs, picture))
 
     core.explore(draw, live=True, progress="epochs",
                  lr0=core.slider("log", lr0, -2, 0.5, 0.05, "lr0", base=10, readout_format=".3f"),
@@ -513,38 +552,44 @@ def _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_ra
     return _TrainingRace(updates, X, Y, batch_size, _schedule_plans(lr0, beta, every, k, decay_rate))
 
 
-def _draw_schedules(race: _TrainingRace | _RaceView, epochs: int):
-    fig, (left, right) = plots.figure(ncols=2, size=(12, 4.2))
-    at = np.arange(epochs)
-    problems, drawn = [], []
-    for key, runs in race.runs.items():
-        colour = SCHEDULE_COLOURS[key]
-        left.plot(at + 1, [race.plans[key][2](e) for e in at], color=colour, linewidth=1.5, label=key)
-        run, why = _shown(runs["yours"], runs["reference"])
-        problems.append(why)
-        done = np.arange(1, race.epochs + 1)
-        reference = np.array(race.costs[key, "reference"])
-        right.semilogy(done, reference, color=colour, linewidth=5, alpha=0.2)
-        shown = reference if why else np.array(race.costs[key, "yours"])
-        last = f", last J = {shown[-1]:.3f}" if race.epochs and np.isfinite(shown[-1]) else ""
-        right.semilogy(done, shown, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                       label=key + last + (" (reference)" if why else ""))
-        drawn += [reference, shown]
-    if any(problems):
-        plots.note(right, core.reference_only(core.together(problems)))
-    lr0 = race.plans["constant"][1]["lr"]
-    left.set(xlabel="epoch", ylabel="learning rate", xlim=(0.5, epochs + 0.5), ylim=(0, 1.1 * lr0),
-             title=f"the schedules from lr0 = {lr0:.3g}")
-    right.set(xlabel="epoch", ylabel="cost J on all 200 examples", xlim=(0.5, epochs + 0.5),
-              title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on mini-batches of {race.batch_size}; "
-                    f"epoch {race.epochs} of {epochs}")
-    plots.log_room_below(right, drawn)
-    left.legend(loc="upper right")
-    right.legend(loc="lower left", fontsize=8, ncols=2)
-    return fig
+class _SchedulePicture:
+    """The schedule explorer's figure, made once and redrawn in place (plots.lasting): the learning rate of each
+    schedule, and the cost after every epoch over the reference's."""
+
+    def __init__(self):
+        fig, (self.left, self.right) = plots.figure(ncols=2, size=(12, 4.2))
+        self.fig = plots.lasting(fig)
+        self.rates = {key: self.left.plot([], [], color=colour, linewidth=1.5, label=key)[0]
+                      for key, colour in SCHEDULE_COLOURS.items()}
+        self.curves = _cost_curves(self.right, SCHEDULE_COLOURS)
+        self.left.set(xlabel="epoch", ylabel="learning rate")
+        self.right.set(xlabel="epoch", ylabel="cost J on all 200 examples")
+        self.left.legend(loc="upper right")
+
+    def draw(self, race: _TrainingRace | _RaceView, epochs: int):
+        at = np.arange(epochs)
+        for key, line in self.rates.items():
+            line.set_data(at + 1, [race.plans[key][2](e) for e in at])
+
+        def label(key, run, costs):
+            return key + (f", last J = {costs[-1]:.3f}" if race.epochs and np.isfinite(costs[-1]) else "")
+
+        _draw_costs(self.right, self.curves, race, label)
+        lr0 = race.plans["constant"][1]["lr"]
+        self.left.set(xlim=(0.5, epochs + 0.5), ylim=(0, 1.1 * lr0), title=f"the schedules from lr0 = {lr0:.3g}")
+        self.right.set(xlim=(0.5, epochs + 0.5), title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on "
+                       f"mini-batches of {race.batch_size}; epoch {race.epochs} of {epochs}")
+        self.right.legend(loc="lower left", fontsize=8, ncols=2)
+        plots.keep_layout(self.fig, _layout_key(self.right, epochs) + (f"{lr0:.3g}",))
+        return self.fig
 
 
-def _schedule_figure(update_with_momentum: Callable, X, Y, epochs: int = 60, lr0: float = 0.5, beta: float = 0.9,
+def _draw_schedules(race: _TrainingRace | _RaceView, epochs: int, picture: _SchedulePicture | None = None):
+    """The schedule explorer's figure, drawn into picture (a new one if None)."""
+    return (picture or _SchedulePicture()).draw(race, epochs)
+
+
+def _schedule_figure(update_with_momentum: Callable, X, Y, epochs: int = 40, lr0: float = 0.5, beta: float = 0.9,
                     every: int = 10, k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8):
     """The schedule explorer's final figure, computed without IPython."""
     race = _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_rate, batch_size)
