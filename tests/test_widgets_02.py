@@ -154,3 +154,16 @@ def test_the_notes_example_prints_the_right_values_and_the_slip(capsys):
     assert "-0.5500  -0.5500" in out and "-1.15" in out and "not implemented" not in out
     nb02.notes_logistic_example(not_implemented)
     assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_the_mini_batch_figure_is_redrawn_in_place():
+    from conftest import not_implemented
+    from mlcourse import plots
+
+    picture = nb02._MiniBatchPicture(X, Y)
+    fig = nb02._mini_batch_figure(not_implemented, ref.random_mini_batches, X, Y, 0.1, 8, 3, picture)
+    assert "not implemented yet" in texts(fig) and fig.axes[3].get_title() == "the cost (reference)"
+    plots.png(fig)
+    again = nb02._mini_batch_figure(ref.linear_regression_gradients, ref.random_mini_batches, X, Y, 0.1, 8, 4, picture)
+    assert again is fig and "not implemented" not in texts(fig) and fig.axes[3].get_title() == "the cost (yours)"
+    assert fig.axes[1].get_title() == "mini-batch of 8: 24 updates" and fig.axes[1].lines[1].get_visible()

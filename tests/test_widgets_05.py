@@ -306,7 +306,8 @@ def test_the_controls_redraw_the_same_output(front_end, monkeypatch):
 def test_training_shows_frames_and_a_progress_bar(front_end, monkeypatch):
     frames = []
     monkeypatch.setattr(core, "FRAME_SECONDS", 0.0)  # a frame after every epoch
-    monkeypatch.setattr(nb05, "_draw_training_race", lambda race, epochs: frames.append(race.epochs) or
+    monkeypatch.setattr(core, "QUICK_SECONDS", 0.0)  # however quick the training
+    monkeypatch.setattr(nb05, "_draw_training_race", lambda race, epochs, picture: frames.append(race.epochs) or
                         plots.figure()[0])
     nb05.training_race(*nb05.REFERENCE_UPDATES.values(), batch_size=64, epochs=5)
     (explorer,) = front_end
@@ -332,3 +333,38 @@ def test_race_paths_are_kept_and_fewer_steps_are_the_start_of_more():
         np.testing.assert_array_equal(path, fresh)
         assert (run.stopped, run.why) == (fresh_run.stopped, fresh_run.why)
     assert len(paths.kept) == 1
+
+
+def test_race_paths_go_on_from_where_they_stopped():
+    land, calls = nb05.RACE_LANDSCAPES["Rosenbrock"], []
+
+    def adam(*args):
+        calls.append(args[4])  # t
+        return op.update_with_adam(*args)
+
+    paths, settings = nb05._RacePaths(), {"lr": 0.05, "beta1": 0.9, "beta2": 0.99}
+    paths("Adam", adam, settings, land, 10)
+    path, run = paths("Adam", adam, settings, land, 40)
+    fresh, _ = nb05._race_path("Adam", op.update_with_adam, settings, land, 40)
+    np.testing.assert_array_equal(path, fresh)
+    assert calls == list(range(1, 41)) and run.t == 40  # steps 11 to 40 went on from step 10
+
+
+def test_the_race_is_redrawn_in_place_and_keeps_its_layout():
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    land = nb05.RACE_LANDSCAPES["ravine"]
+    picture = nb05._RacePicture(land)
+    fig = nb05._race_figure(updates(not_implemented, only="update_with_adam"), land, **QUICK_RACE, picture=picture)
+    assert "not implemented yet" in texts(fig) and "Adam (reference)" in legends(fig)
+    plots.png(fig)
+    ticks = [t.get_text() for t in fig.axes[3].get_xticklabels()]  # the bottom row's, as rendered
+    again = nb05._race_figure(updates(), land, **QUICK_RACE, picture=picture)
+    assert again is fig and fig.axes  # the same figure, not cleared by png
+    assert "not implemented" not in texts(fig) and "(reference)" not in legends(fig)  # the old note is gone
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # the layout of the first render
+    assert "−4" in ticks and [t.get_text() for t in fig.axes[3].get_xticklabels()] == ticks  # kept
+    plots.png(fig)
+    longer = nb05._race_figure(updates(), land, **{**QUICK_RACE, "steps": 120}, picture=picture)
+    assert isinstance(longer.get_layout_engine(), ConstrainedLayoutEngine)  # wider step labels: laid out again
+    assert titles(longer)[-1].endswith("after 120 steps")

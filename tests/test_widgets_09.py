@@ -144,3 +144,16 @@ def test_the_feature_maps_are_the_layers_of_the_trained_network(trained):
     probabilities, (_, Z1, _, P, _) = nb09.cnn_forward(nb09._cnn_references(), trained.parameters, X_test[:2])
     assert Z1.shape == (2, 8, 8, 8) and P.shape == (2, 4, 4, 8)
     np.testing.assert_allclose(probabilities.sum(axis=0), 1.0, rtol=1e-12)
+
+
+def test_training_for_epochs_already_trained_trains_nothing_again(front_end, monkeypatch):
+    calls = []
+    train = nb09._cnn_train
+    monkeypatch.setattr(nb09, "_cnn_train", lambda layers, epochs, progress=None: calls.append(epochs) or
+                        train(layers, epochs, progress))
+    nb09.digits_cnn_training(cnn.conv_forward, cnn.conv_backward, cnn.maxpool_forward, cnn.maxpool_backward, epochs=1)
+    (explorer,) = front_end
+    slider, bar = explorer.controls.children
+    slider.value = 2
+    slider.value = 1
+    assert calls == [1, 2] and (bar.value, bar.max) == (1, 1)

@@ -72,6 +72,7 @@ def test_run_keeps_prints_and_warnings_out(capsys):
 def test_explore_redraws_and_live_draws_show_frames(front_end, monkeypatch):
     frames_seen = []
     monkeypatch.setattr(core, "FRAME_SECONDS", 0.0)
+    monkeypatch.setattr(core, "QUICK_SECONDS", 0.0)
 
     def draw(frames, n):
         for k in range(n):
@@ -96,3 +97,24 @@ def test_controls_wrap_and_redraw_on_release_only():
     assert slider.continuous_update is False and slider.value == pytest.approx(0.1)
     assert core.dropdown({"a": 1, "b": 2}, "b", "choice").options == ("a", "b")
     assert core.checkbox(True, "on").value is True
+
+
+def test_frames_only_while_the_rest_of_a_redraw_takes_a_while(monkeypatch):
+    clock, shown = [0.0], []
+    monkeypatch.setattr(core.time, "perf_counter", lambda: clock[0])
+
+    def after(seconds, done, total=10):
+        clock[0] += seconds
+        frames.progress(done, total)
+
+    frames = core.Frames(shown.append)
+    after(0.0, 0)
+    after(0.4, 8)  # at this pace it ends 0.5 s after the move: no frame needed
+    assert not frames.due()
+    frames = core.Frames(shown.append)
+    after(0.0, 3)  # going on from 3 of 10 (kept from before)
+    after(0.4, 4)  # 0.4 s an epoch: 2.4 s to go
+    assert frames.due()
+    frames.show("a frame")
+    after(2.0, 9)  # 0.4 s to go
+    assert not frames.due() and shown == ["a frame"]

@@ -235,8 +235,14 @@ def digits_cnn_training(conv_forward: Callable, conv_backward: Callable, maxpool
     layers = {"conv_forward": conv_forward, "conv_backward": conv_backward, "maxpool_forward": maxpool_forward,
               "maxpool_backward": maxpool_backward}
     trained: dict = {}
+    kept: dict = {}  # {epochs: (run, why)}: moving the slider back trains nothing again
 
     def draw(frames, epochs):
+        if epochs in kept:
+            run, why = kept[epochs]
+            frames.progress(epochs, epochs)
+            trained.update(parameters=run.parameters if not why else None)
+            return _cnn_training_figure(run, why, epochs, finished=True)
         frames.progress(0, epochs)
 
         shown = [time.perf_counter()]
@@ -252,6 +258,7 @@ def digits_cnn_training(conv_forward: Callable, conv_backward: Callable, maxpool
         if run is None:
             run = _cnn_train(_cnn_references(), epochs)
         frames.progress(epochs, epochs)
+        kept[epochs] = run, why
         trained.update(parameters=run.parameters if not why else None)
         return _cnn_training_figure(run, why, epochs, finished=True)
 

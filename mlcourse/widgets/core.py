@@ -30,6 +30,8 @@ from .. import plots
 FAR = 1e6  # once a parameter passes this in size, a path counts as diverged and the explorers stop moving it
 FRAME_SECONDS = 1.0  # a long redraw shows a new frame at most this often
 FIRST_FRAME_SECONDS = 0.3  # and its first one this soon, so that a moved control answers at once
+QUICK_SECONDS = 1.0  # but none if, at its pace so far, it ends this soon after the control moved: a frame
+# (0.2–0.5 s of drawing) would only hold up its figure
 _LIBRARY = (Path(__file__).resolve().parent.parent, Path(np.__file__).resolve().parent)  # mlcourse, numpy
 
 
@@ -223,12 +225,15 @@ class Frames:
     """What a long redraw uses to show itself while it works (given to draw when explore(..., live=True)):
     show(fig) replaces the cell's image, due() says whether it is time for a frame (FIRST_FRAME_SECONDS after
     the control moved, then every FRAME_SECONDS, or less often if making a frame takes more than a third of
-    that time, as on a busy machine), progress(done, total) moves the progress bar (if any)."""
+    that time, as on a busy machine; never when the pace of progress() says that the redraw ends within
+    QUICK_SECONDS of the move, or that its rest takes less than half that), progress(done, total) moves the
+    progress bar (if any)."""
 
     def __init__(self, show: Callable, bar=None, seen: bool = True):
         self._show, self.bar, self._shown, self._seen = show, bar, time.perf_counter(), seen
         self._wait = min(FIRST_FRAME_SECONDS, FRAME_SECONDS)
-        self._asked = self._shown
+        self._asked = self._start = self._shown
+        self._first = self._last = None  # (time, done, total) of the first and the latest progress()
 
     def show(self, fig) -> None:
         self._show(fig)
@@ -239,10 +244,23 @@ class Frames:
 
     def due(self) -> bool:
         """Time for a frame? Never without a front end (tests, nbgrader): nobody would see it."""
-        self._asked = time.perf_counter()
-        return self._seen and self._asked - self._shown > self._wait
+        self._asked = now = time.perf_counter()
+        if not (self._seen and now - self._shown > self._wait):
+            return False
+        rest = self._rest(now)
+        return now - self._start + rest >= QUICK_SECONDS and rest >= QUICK_SECONDS / 2
+
+    def _rest(self, now: float) -> float:
+        """Seconds the redraw still needs at its pace since its first progress() (inf while unknown)."""
+        if self._first is None or self._last[1] <= self._first[1]:
+            return float("inf")
+        (began, start, _), (_, done, total) = self._first, self._last
+        return (now - began) * (total - done) / (done - start)
 
     def progress(self, done: int, total: int) -> None:
+        self._last = (time.perf_counter(), done, total)
+        if self._first is None or done < self._first[1]:
+            self._first = self._last
         if self.bar is not None:
             self.bar.max, self.bar.value = max(total, 1), done
             self.bar.bar_style = "success" if done >= total else ""

@@ -151,8 +151,9 @@ def mini_batch_explorer(linear_regression_gradients: Callable, random_mini_batch
     linear_regression_gradients and random_mini_batches: the (w, b) paths on the contours of J, over the
     reference's, and the cost J per epoch; sliders for the learning rate, the mini-batch size and the epochs."""
     X, y = _regression_data()
+    picture = _MiniBatchPicture(X, y)
     core.explore(lambda lr, batch_size, epochs: _mini_batch_figure(
-        linear_regression_gradients, random_mini_batches, X, y, lr, batch_size, epochs),
+        linear_regression_gradients, random_mini_batches, X, y, lr, batch_size, epochs, picture),
         lr=core.slider("log", lr, -2.5, -0.3, 0.05, "learning rate", base=10, readout_format=".3f"),
         batch_size=core.slider("int", batch_size, 2, 24, 1, "mini-batch size"),
         epochs=core.slider("int", epochs, 1, 30, 1, "epochs"))
@@ -192,38 +193,60 @@ def _descent_path(gradients, mini_batches, X, y, lr, epochs, batch_size):
     return np.array(points), ""
 
 
-def _mini_batch_figure(linear_regression_gradients, random_mini_batches, X, y, lr, batch_size, epochs):
-    bowl = Bowl.of(np.vstack([X, np.ones_like(X)]), y)
-    m = X.shape[1]
-    fig, axes = plots.figure(ncols=2, nrows=2, size=(10, 7.4))
-    runs = {"batch": None, f"mini-batch of {batch_size}": batch_size, "stochastic (batch of 1)": 1}
-    xlim, ylim = plots.window(np.array([START, bowl.minimum]), pad=0.35)
-    problems, costs = [], {}
-    for ax, (name, size) in zip(axes.flat, runs.items()):
+class _MiniBatchPicture:
+    """The mini-batch explorer's figure, made once and redrawn in place (plots.lasting): the contours of J stay,
+    the paths, titles and cost curves change."""
+
+    def __init__(self, X, y):
+        self.bowl = bowl = Bowl.of(np.vstack([X, np.ones_like(X)]), y)
+        fig, axes = plots.figure(ncols=2, nrows=2, size=(10, 7.4))
+        self.fig, self.panels, self.right = plots.lasting(fig), list(axes.flat[:3]), axes[1, 1]
+        xlim, ylim = plots.window(np.array([START, bowl.minimum]), pad=0.35)
+        self.ghosts, self.paths = [], []
+        for ax in self.panels:
+            plots.contour(ax, bowl.cost, xlim, ylim)
+            self.ghosts.append(plots.ghost(ax, [], []))
+            self.paths.append(ax.plot([], [], "-", color=plots.STUDENT, linewidth=1, marker="o", markersize=2)[0])
+            ax.plot(*START, "o", color="#212529")
+            ax.plot(*bowl.minimum, "x", color="#212529", markersize=9, mew=2)
+            ax.set(xlabel="w", ylabel="b", xlim=xlim, ylim=ylim)
+        self.costs = [self.right.semilogy([], [], color=colour, linewidth=0.8 if colour == plots.STUDENT else 1.5)[0]
+                      for colour in ("#212529", plots.ACCENT, plots.STUDENT)]
+        self.right.axhline(bowl.cost(*bowl.minimum), ls="--", color=plots.MUTED, linewidth=1, label="least possible J")
+        self.right.set(xlabel="epochs (passes over the data)", ylabel="J(w, b) on all the data",
+                       ylim=(bowl.cost(*bowl.minimum) * 0.8, bowl.cost(*START) * 3))
+
+    def draw(self, runs: dict, m: int, epochs: int):
+        """The figure for {name: (batch size or None, the reference's path, the student's path or None, why)}."""
+        problems = []
+        for text in list(self.panels[0].texts):  # the last redraw's note
+            text.remove()
+        for ax, ghost, line, cost, (name, (size, reference, path, why)) in zip(
+                self.panels, self.ghosts, self.paths, self.costs, runs.items()):
+            problems += [why] if why and why not in problems else []
+            ghost.set_data(*reference.T)
+            line.set(data=tuple((reference if path is None else path).T), visible=path is not None)
+            per_epoch = 1 if size is None else -(-m // size)
+            ax.set_title(f"{name}: {epochs * per_epoch} updates")
+            shown = reference if path is None else path
+            cost.set(data=(np.arange(len(shown)) / per_epoch, self.bowl.cost(*shown.T)), label=name)
+        if problems:
+            plots.note(self.panels[0], core.reference_only("; ".join(problems)))
+        self.right.set(xlim=(0, epochs), title="the cost" + (" (reference)" if problems else " (yours)"))
+        self.right.legend(loc="upper right")
+        plots.keep_layout(self.fig, len(str(epochs)))
+        return self.fig
+
+
+def _mini_batch_figure(linear_regression_gradients, random_mini_batches, X, y, lr, batch_size, epochs,
+                       picture: _MiniBatchPicture | None = None):
+    """The mini-batch explorer's figure, drawn into picture (a new one if None)."""
+    runs = {}
+    for name, size in {"batch": None, f"mini-batch of {batch_size}": batch_size, "stochastic (batch of 1)": 1}.items():
         reference, _ = _descent_path(gd.linear_regression_gradients, gd.random_mini_batches, X, y, lr, epochs, size)
         path, why = _descent_path(linear_regression_gradients, random_mini_batches, X, y, lr, epochs, size)
-        problems += [why] if why and why not in problems else []
-        plots.contour(ax, bowl.cost, xlim, ylim)
-        plots.ghost(ax, *reference.T)
-        if path is not None:
-            ax.plot(*path.T, "-", color=plots.STUDENT, linewidth=1, marker="o", markersize=2)
-        ax.plot(*START, "o", color="#212529")
-        ax.plot(*bowl.minimum, "x", color="#212529", markersize=9, mew=2)
-        per_epoch = 1 if size is None else -(-m // size)
-        ax.set(xlabel="w", ylabel="b", title=f"{name}: {epochs * per_epoch} updates")
-        shown = reference if path is None else path
-        costs[name] = (np.arange(len(shown)) / per_epoch, bowl.cost(*shown.T))
-    if problems:
-        plots.note(axes[0, 0], core.reference_only("; ".join(problems)))
-    right = axes[1, 1]
-    for (name, (at, cost)), colour in zip(costs.items(), ("#212529", plots.ACCENT, plots.STUDENT)):
-        right.semilogy(at, cost, color=colour, linewidth=1.5 if colour != plots.STUDENT else 0.8, label=name)
-    right.axhline(bowl.cost(*bowl.minimum), ls="--", color=plots.MUTED, linewidth=1, label="least possible J")
-    right.set(xlabel="epochs (passes over the data)", ylabel="J(w, b) on all the data", xlim=(0, epochs),
-              ylim=(bowl.cost(*bowl.minimum) * 0.8, bowl.cost(*START) * 3),
-              title="the cost" + (" (reference)" if problems else " (yours)"))
-    right.legend(loc="upper right")
-    return fig
+        runs[name] = (size, reference, path, why)
+    return (picture or _MiniBatchPicture(X, y)).draw(runs, X.shape[1], epochs)
 
 
 # --- feature scaling

@@ -2,12 +2,10 @@
 notebook 04's network on the moons with each optimizer, and learning-rate schedules in training.
 
 The update functions of notebook 05 take dicts ("W1", "b1", ... and "dW1", "db1", ...). One small engine,
-_OptimizerRun, drives them all: it keeps an optimizer's parameters and moments, asks for the gradient at
-the current parameters, calls the update (the student's or the reference's) and checks what comes back.
-Adapters: a point w = (w₁, w₂) of a 2-D landscape travels as the one-layer "network"
-{"W1": [[w₁]], "b1": [[w₂]]}, so that loops over the keys and loops over the layers l = 1..L both work;
-Nesterov's vector form gets the parameters flattened into one vector, in the order of their keys.
-In panels with several optimizers (or schedules) each has its own colour: a solid line is the student's
+_OptimizerRun (in _optimizer_runs.py, with the training runs), drives them all. Adapter: a point w = (w₁, w₂)
+of a 2-D landscape travels as the one-layer "network" {"W1": [[w₁]], "b1": [[w₂]]}, so that loops over the
+keys and loops over the layers l = 1..L both work. The figures are made once per explorer and redrawn in place
+(plots.lasting): a redraw then costs about half as much to render. In panels with several optimizers (or schedules) each has its own colour: a solid line is the student's
 run, a wide pale line of the same colour the reference's.
 """
 
@@ -23,26 +21,14 @@ from .. import data, plots
 from .. import gradient_descent as gd
 from .. import optimizers as oref
 from . import core
+from ._optimizer_runs import (NETWORK_LAYERS, OPTIMIZERS, REFERENCE_UPDATES, UPDATE_FUNCTIONS, _network_cost,  # noqa: F401
+                              _network_gradients, _OptimizerRun, _RaceCache, _RaceView, _shown, _TrainingRace,
+                              _updates)
 from .core import FAR
 
 
-OPTIMIZERS = ("gradient descent", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
-UPDATE_FUNCTIONS = {  # the function behind each optimizer: gradient descent is momentum with β = 0
-    "gradient descent": "update_with_momentum", "momentum": "update_with_momentum", "Nesterov": "nesterov_step",
-    "AdaGrad": "update_with_adagrad", "RMSProp": "update_with_rmsprop", "Adam": "update_with_adam",
-}
 OPTIMIZER_COLOURS = {"gradient descent": "#343a40", "momentum": "#2f9e44", "Nesterov": "#7048e8",
                      "AdaGrad": "#c2255c", "RMSProp": "#1098ad", "Adam": "#f08c00"}
-
-
-def _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop, update_with_adam):
-    return {"update_with_momentum": update_with_momentum, "nesterov_step": nesterov_step,
-            "update_with_adagrad": update_with_adagrad, "update_with_rmsprop": update_with_rmsprop,
-            "update_with_adam": update_with_adam}
-
-
-REFERENCE_UPDATES = _updates(oref.update_with_momentum, oref.nesterov_step, oref.update_with_adagrad,
-                             oref.update_with_rmsprop, oref.update_with_adam)
 
 
 # --- (a) exponentially weighted averages ------------------------------------------------------------
@@ -104,143 +90,6 @@ def _ewa_figure(ewa, values, beta, bias_correction):
     weights.set(xlabel="k: how many steps back", ylabel="weight (1 − β)·β^k", xlim=(-0.5, back[-1] + 0.5),
                 title="the weight of the value k steps back")
     return fig
-
-
-# --- the engine: one optimizer's run ----------------------------------------------------------------
-
-
-def _results(value, count: int, names: str) -> tuple:
-    """value as a tuple of `count` results, else core.Unusable (its message goes after the update's name)."""
-    if isinstance(value, (tuple, list)) and len(value) == count:
-        return tuple(value)
-    if isinstance(value, (tuple, list)):
-        raise core.Unusable(f"returned {len(value)} values, not the {count} values {names}")
-    if isinstance(value, np.ndarray):
-        raise core.Unusable(f"returned an array of shape {value.shape}, not {names}")
-    raise core.Unusable(f"returned {type(value).__name__}, not {names}")
-
-
-def _like(value, template, what: str):
-    """value with the structure of template (a dict of arrays, or an array) as float64 arrays, else core.Unusable."""
-    if isinstance(template, dict) and isinstance(value, dict) and all(  # the usual case, quickly (runs every step)
-            type(value.get(key)) is np.ndarray and value[key].dtype == np.float64
-            and value[key].shape == np.shape(array) for key, array in template.items()):
-        return {key: value[key] for key in template}
-    if isinstance(template, dict):
-        if not isinstance(value, dict):
-            raise core.Unusable(f"returned {type(value).__name__} for {what}, not a dict")
-        for key in template:
-            if key not in value:
-                raise core.Unusable(f"returned {what} without the key {key!r} (keys {sorted(value)})")
-        return {key: _like(value[key], template[key], f"{what}[{key!r}]") for key in template}
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise core.Unusable(f"returned {what} that is no array of numbers") from exc
-    if array.shape != np.shape(template):
-        raise core.Unusable(f"returned {what} of shape {array.shape}, not {np.shape(template)}")
-    return array
-
-
-def _as_vector(parameters: dict) -> np.ndarray:
-    return np.concatenate([np.asarray(p).ravel() for p in parameters.values()])
-
-
-def _from_vector(w, like: dict) -> dict:
-    """The vector w cut into arrays shaped like the values of `like`, under the same keys."""
-    w = np.asarray(w, dtype=np.float64).reshape(-1)
-    out, start = {}, 0
-    for key, p in like.items():
-        out[key] = w[start:start + p.size].reshape(p.shape)
-        start += p.size
-    return out
-
-
-def _gradient_vector(grads: dict, parameters: dict) -> np.ndarray:
-    return np.concatenate([np.ravel(grads["d" + name]) for name in parameters])
-
-
-def _zero_moments(optimizer: str, parameters: dict):
-    """The state an optimizer starts from: v, s, (v, s) or, for Nesterov's vector form, a zero vector."""
-    if optimizer == "Nesterov":
-        return np.zeros(sum(np.size(p) for p in parameters.values()))
-    if optimizer == "Adam":
-        return oref.initialize_adam(parameters)
-    return oref.initialize_velocity(parameters)
-
-
-def _one_step(optimizer: str, update: Callable, parameters: dict, gradient: Callable, state, t: int,
-              settings: dict):
-    """(parameters, state) after one step of `optimizer` made by `update`; gradient(p) is the dict of
-    gradients at p, settings hold lr and the β's."""
-    lr = settings["lr"]
-    if optimizer == "Nesterov":
-        w = _as_vector(parameters)
-
-        def grad_f(point):
-            return _gradient_vector(gradient(_from_vector(point, parameters)), parameters)
-
-        w_new, v = _results(update(grad_f, w, state.copy(), settings["beta"], lr), 2, "(w, v)")
-        return _from_vector(_like(w_new, w, "w"), parameters), _like(v, state, "v")
-    grads = gradient(parameters)
-    if optimizer in ("gradient descent", "momentum"):
-        beta = 0.0 if optimizer == "gradient descent" else settings["beta"]
-        new, v = _results(update(parameters, grads, state, beta, lr), 2, "(parameters, v)")
-        return _like(new, parameters, "parameters"), _like(v, state, "v")
-    if optimizer in ("AdaGrad", "RMSProp"):
-        beta = () if optimizer == "AdaGrad" else (settings["beta"],)
-        new, s = _results(update(parameters, grads, state, *beta, lr), 2, "(parameters, s)")
-        return _like(new, parameters, "parameters"), _like(s, state, "s")
-    v, s = state
-    new, v_new, s_new, _, _ = _results(update(parameters, grads, v, s, t, lr, settings["beta1"], settings["beta2"]),
-                                       5, "(parameters, v, s, v_corrected, s_corrected)")
-    return _like(new, parameters, "parameters"), (_like(v_new, v, "v"), _like(s_new, s, "s"))
-
-
-class _OptimizerRun:
-    """One optimizer from given parameters, its steps made by `update` (the student's or the reference's).
-    A step that fails sets `why` (a sentence naming the function); parameters that turn non-finite or leave
-    |·| ≤ FAR set `stopped`. Either way the run stops where it is."""
-
-    def __init__(self, optimizer: str, update: Callable, settings: dict, parameters: dict):
-        self.optimizer, self.update, self.settings = optimizer, update, dict(settings)
-        self.name = UPDATE_FUNCTIONS[optimizer]
-        self.parameters = {key: np.array(p, dtype=np.float64) for key, p in parameters.items()}
-        self.state = _zero_moments(optimizer, self.parameters)
-        self.t, self.why, self.stopped = 0, "", ""
-
-    @property
-    def running(self) -> bool:
-        return not (self.why or self.stopped)
-
-    def step(self, gradient: Callable) -> None:
-        if not self.running:
-            return
-        self.t += 1
-        try:
-            self.parameters, self.state = _one_step(self.optimizer, self.update, self.parameters, gradient,
-                                                    self.state, self.t, self.settings)
-        except core.Unusable as exc:
-            self.why = f"{self.name} {exc}"
-            return
-        except Exception as exc:  # noqa: BLE001 - whatever the student's code does, the figure must appear
-            self.why = core.failure(exc, self.name)
-            return
-        largest = np.abs(_as_vector(self.parameters)).max()  # nan if any is nan
-        if not np.isfinite(largest):
-            self.stopped = f"nan or inf at step {self.t}"
-        elif largest > FAR:
-            self.stopped = f"diverged at step {self.t}"
-
-
-def _shown(yours: _OptimizerRun, reference: _OptimizerRun) -> tuple[_OptimizerRun, str]:
-    """The run to draw and, if that is the reference's, why: the student's failed, or it turned to nan or inf
-    where the reference's did not."""
-    if yours.why:
-        return reference, yours.why
-    if yours.stopped.startswith("nan") and not reference.stopped:
-        return reference, f"{yours.name} returned nan or inf"
-    return yours, ""
 
 
 # --- (b) the race on 2-D landscapes -----------------------------------------------------------------
@@ -326,35 +175,47 @@ def _point_gradient(grad: Callable) -> Callable:
 def _race_path(optimizer, update, settings, land: RaceLandscape, steps: int) -> tuple[np.ndarray, _OptimizerRun]:
     """((steps + 1, 2) array of points from land.start, the run): after a run stops, its last point repeats."""
     run = _OptimizerRun(optimizer, update, settings, _point_parameters(land.start))
+    points = _walk(run, [np.array(land.start, dtype=np.float64)], land, steps)
+    return _padded(points, steps), run
+
+
+def _walk(run: _OptimizerRun, points: list, land: RaceLandscape, steps: int) -> list:
+    """points (the path of `run` so far) with the run taken on until it has `steps` steps or stops."""
     gradient = _point_gradient(land.grad)
-    points = [np.array(land.start, dtype=np.float64)]
-    for _ in range(steps):
+    while run.running and len(points) <= steps:
         run.step(gradient)
-        if not run.running:
-            break
-        points.append(_point(run.parameters))
-    points += [points[-1]] * (steps + 1 - len(points))
-    return np.array(points), run
+        if run.running:
+            points.append(_point(run.parameters))
+    return points
+
+
+def _padded(points: list, steps: int) -> np.ndarray:
+    """The first steps + 1 points, the last one repeated where the path stopped sooner."""
+    points = points[:steps + 1]
+    return np.array(points + [points[-1]] * (steps + 1 - len(points)))
 
 
 class _RacePaths:
-    """_race_path's results kept by (optimizer, update, settings), each for the most steps asked so far: moving
-    one optimizer's knob recomputes only that optimizer, and fewer steps are the first part of a longer run."""
+    """_race_path's results kept by (optimizer, update, settings), each run taken on as far as the most steps asked
+    so far: moving one optimizer's knob computes only that optimizer, fewer steps are the first part of a longer
+    run, and more steps continue it."""
 
     def __init__(self):
         self.kept = {}
 
     def __call__(self, optimizer, update, settings: dict, land: RaceLandscape, steps: int):
         key = (optimizer, update, tuple(sorted(settings.items())), land.text)
-        points, run = self.kept.get(key, (np.empty((0, 2)), None))
-        if len(points) <= steps:
+        if key not in self.kept:
             if len(self.kept) > 200:
                 self.kept.clear()
-            points, run = self.kept[key] = _race_path(optimizer, update, settings, land, steps)
+            run = _OptimizerRun(optimizer, update, settings, _point_parameters(land.start))
+            self.kept[key] = (run, [np.array(land.start, dtype=np.float64)])
+        run, points = self.kept[key]
+        _walk(run, points, land, steps)
         if run.t > steps:  # it stopped, or failed, only after the steps shown
             run = copy.copy(run)
             run.why = run.stopped = ""
-        return points[:steps + 1], run
+        return _padded(points, steps), run
 
 
 def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
@@ -370,8 +231,8 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
     updates = _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
                        update_with_adam)
     low, high = land.lr_exponents
-    paths = _RacePaths()
-    core.explore(lambda **values: _race_figure(updates, land, **values, paths=paths),
+    paths, picture = _RacePaths(), _RacePicture(land)
+    core.explore(lambda **values: _race_figure(updates, land, **values, paths=paths, picture=picture),
                  lr=core.slider("log", start["lr"], low, high, 0.05, "lr: GD, momentum, Nesterov", base=10,
                                 readout_format=".4f"),
                  beta=core.slider("float", start["beta"], 0.0, 0.99, 0.01, "β: momentum, Nesterov"),
@@ -385,60 +246,105 @@ def optimizer_race(update_with_momentum: Callable, nesterov_step: Callable, upda
                  steps=core.slider("int", start["steps"], 1, land.max_steps, 1, "steps"))
 
 
-def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
-                 paths: Callable = _race_path):
-    """The race's figure; paths(optimizer, update, settings, land, steps) gives (points, run), e.g. _RacePaths()."""
-    settings = _race_settings(lr, beta, lr_adagrad, lr_adaptive, beta1, beta2)
-    fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
-    grid = axes[0, 3].get_gridspec()
-    for ax in axes[:, 3]:
-        ax.remove()
-    costs = fig.add_subplot(grid[:, 3])
-    costs.grid(True, color="#dee2e6", linewidth=0.8)
-    costs.spines[["top", "right"]].set_visible(False)
-    costs.tick_params(labelsize=plots.FONT["tick"], colors="#343a40")
-    f_min = float(land.f(*land.minimum))
-    contours = (lambda x, y: np.log1p(land.f(x, y) - f_min)) if land.log_contours else land.f
-    at, lowest = np.arange(steps + 1), 1.0
-    with core.quiet():
-        for ax, optimizer in zip(axes[:, :3].flat, OPTIMIZERS):
-            update = updates[UPDATE_FUNCTIONS[optimizer]]
-            reference, reference_run = paths(optimizer, REFERENCE_UPDATES[UPDATE_FUNCTIONS[optimizer]],
-                                             settings[optimizer], land, steps)
-            path, run = paths(optimizer, update, settings[optimizer], land, steps)
-            run, why = _shown(run, reference_run)
-            path = reference if why else path
+class _RacePicture:
+    """The race's figure for one landscape, made once and redrawn in place (plots.lasting): the contours, the
+    axes and their ticks stay, the paths, costs, titles and notes change. The six panels share their axes, so
+    that only the outer ones carry tick labels. The layout (constrained) and the panels' ticks are worked out
+    when the figure is first rendered and kept after that (each costs about a third of a redraw): only the cost
+    panel's tick labels can change their width, and when they may have (other decades, another number of
+    digits in the steps), the layout is worked out again."""
+
+    def __init__(self, land: RaceLandscape):
+        self.land, self.ticks_fixed = land, False
+        fig, axes = plots.figure(ncols=4, nrows=2, size=(15, 7.2))
+        grid = axes[0, 3].get_gridspec()
+        for ax in axes[:, 3]:
+            ax.remove()
+        costs = fig.add_subplot(grid[:, 3])
+        costs.grid(True, color="#dee2e6", linewidth=0.8)
+        costs.spines[["top", "right"]].set_visible(False)
+        costs.tick_params(labelsize=plots.FONT["tick"], colors="#343a40")
+        costs.set(yscale="log", xlabel="step", ylabel="f − f_min")
+        self.f_min = float(land.f(*land.minimum))
+        contours = (lambda x, y: np.log1p(land.f(x, y) - self.f_min)) if land.log_contours else land.f
+        self.fig, self.costs, self.panels = plots.lasting(fig), costs, dict(zip(OPTIMIZERS, axes[:, :3].flat))
+        self.ghosts, self.paths, self.cost_ghosts, self.cost_lines = {}, {}, {}, {}
+        first = axes[0, 0]
+        for optimizer, ax in self.panels.items():
+            if ax is not first:
+                ax.sharex(first)
+                ax.sharey(first)
             plots.contour(ax, contours, land.xlim, land.ylim, levels=12, n=101)
-            plots.ghost(ax, *np.clip(reference, -10 * FAR, 10 * FAR).T)
-            if not why:
-                ax.plot(*np.clip(path, -10 * FAR, 10 * FAR).T, "-", color=plots.STUDENT, linewidth=1,
-                        marker="o" if steps <= 120 else None, markersize=2)
-            else:
-                plots.note(ax, core.reference_only(why))
+            self.ghosts[optimizer] = plots.ghost(ax, [], [])
+            self.paths[optimizer] = ax.plot([], [], "-", color=plots.STUDENT, linewidth=1, markersize=2)[0]
             ax.plot(*land.start, "o", color="#212529", markersize=5)
             ax.plot(*land.minimum, "x", color="#212529", markersize=8, mew=2)
-            excess = np.maximum(land.f(*path.T) - f_min, 1e-16)
-            gap = np.maximum(land.f(*reference.T) - f_min, 1e-16)
-            lowest = min(lowest, excess.min(), gap.min())
+            ax.set(xlim=land.xlim, ylim=land.ylim)
+            ax.tick_params(labelsize=8)
+            ax.label_outer()
             colour = OPTIMIZER_COLOURS[optimizer]
-            costs.semilogy(at, gap, color=colour, linewidth=5, alpha=0.2)
-            costs.semilogy(at, excess, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                           label=optimizer + (" (reference)" if why else ""))
+            self.cost_ghosts[optimizer] = costs.plot([], [], color=colour, linewidth=5, alpha=0.2)[0]
+            self.cost_lines[optimizer] = costs.plot([], [], color=colour, linewidth=1.5)[0]
+
+    def draw(self, shown: dict, settings: dict, steps: int):
+        """The figure for {optimizer: (reference's points, points shown, run shown, why)}, points (steps + 1, 2)."""
+        land, at, lowest = self.land, np.arange(steps + 1), 1.0
+        for optimizer, (reference, path, run, why) in shown.items():
+            ax = self.panels[optimizer]
+            for text in list(ax.texts):  # the last redraw's note
+                text.remove()
+            self.ghosts[optimizer].set_data(*np.clip(reference, -10 * FAR, 10 * FAR).T)
+            line = self.paths[optimizer]
+            line.set_data(*np.clip(path, -10 * FAR, 10 * FAR).T)
+            line.set(visible=not why, marker="o" if steps <= 120 else "None")
+            if why:
+                plots.note(ax, core.reference_only(why))
+            excess = np.maximum(land.f(*path.T) - self.f_min, 1e-16)
+            gap = np.maximum(land.f(*reference.T) - self.f_min, 1e-16)
+            lowest = min(lowest, excess.min(), gap.min())
+            self.cost_ghosts[optimizer].set_data(at, gap)
+            self.cost_lines[optimizer].set(data=(at, excess), linestyle="--" if why else "-",
+                                           label=optimizer + (" (reference)" if why else ""))
             outcome = run.stopped or f"f − f_min = {excess[-1]:.2g}"
             knobs = ", ".join(f"{KNOB_NAMES[name]} {value:g}" for name, value in settings[optimizer].items())
             ax.set_title(f"{optimizer} ({knobs})\n{outcome}", fontsize=9)
-            ax.set(xlim=land.xlim, ylim=land.ylim)
-            ax.tick_params(labelsize=8)
-    top = float(land.f(*land.start)) - f_min
-    costs.set(xlabel="step", ylabel="f − f_min", xlim=(0, steps), ylim=(max(lowest / 3, 1e-12), top * 100),
-              title=f"{land.text}\nafter {steps} steps")
-    costs.legend(loc="upper right", fontsize=8)
-    return fig
+        top = float(land.f(*land.start)) - self.f_min
+        ylim = (max(lowest / 3, 1e-12), top * 100)
+        self.costs.set(xlim=(0, steps), ylim=ylim, title=f"{land.text}\nafter {steps} steps")
+        self.costs.legend(handles=list(self.cost_lines.values()), loc="upper right", fontsize=8)
+        self._keep_layout((*(len(f"{np.floor(np.log10(y)):.0f}") for y in ylim), len(str(steps))))
+        return self.fig
+
+    def _keep_layout(self, labels: tuple) -> None:
+        """The layout of the last render kept while the cost panel's labels are as wide (labels: their widths in
+        characters); the panels' ticks fixed the first time it is kept."""
+        if plots.keep_layout(self.fig, labels) and not self.ticks_fixed:
+            first = self.panels[OPTIMIZERS[0]]  # the panels share its tickers
+            for axis in (first.xaxis, first.yaxis):
+                where = axis.get_majorticklocs()
+                axis.set_ticks(where, axis.get_major_formatter().format_ticks(where))
+            first.set(xlim=self.land.xlim, ylim=self.land.ylim)
+            self.ticks_fixed = True
+
+
+def _race_figure(updates: dict, land: RaceLandscape, lr, beta, lr_adagrad, lr_adaptive, beta1, beta2, steps,
+                 paths: Callable = _race_path, picture: _RacePicture | None = None):
+    """The race's figure; paths(optimizer, update, settings, land, steps) gives (points, run), e.g. _RacePaths();
+    picture: the _RacePicture to redraw (a new one if None)."""
+    settings = _race_settings(lr, beta, lr_adagrad, lr_adaptive, beta1, beta2)
+    shown = {}
+    with core.quiet():
+        for optimizer in OPTIMIZERS:
+            name = UPDATE_FUNCTIONS[optimizer]
+            reference, reference_run = paths(optimizer, REFERENCE_UPDATES[name], settings[optimizer], land, steps)
+            path, run = paths(optimizer, updates[name], settings[optimizer], land, steps)
+            run, why = _shown(run, reference_run)
+            shown[optimizer] = (reference, reference if why else path, run, why)
+        return (picture or _RacePicture(land)).draw(shown, settings, steps)
 
 
 # --- (c) training notebook 04's network on the moons -----------------------------------------------
 
-NETWORK_LAYERS = (2, 16, 16, 1)
 TRAINING_SETTINGS = {  # learning rates that suit each optimizer on the moons (the explorer scales them all)
     "gradient descent": {"lr": 0.5}, "momentum": {"lr": 0.5, "beta": 0.9}, "Nesterov": {"lr": 0.5, "beta": 0.9},
     "AdaGrad": {"lr": 0.1}, "RMSProp": {"lr": 0.01, "beta": 0.9},
@@ -450,117 +356,6 @@ BATCH_SIZES = (("all 200 (batch)", 0), ("64", 64), ("32", 32), ("8", 8), ("1 (st
 def moons_for_training() -> tuple[np.ndarray, np.ndarray]:
     """The 200 moons (X (2, 200), Y (1, 200)) that the training explorers learn."""
     return data.moons(np.random.default_rng(0), m=200, noise=0.2)
-
-
-def _network_gradients(parameters: dict, X: np.ndarray, Y: np.ndarray) -> dict:
-    """{"dW1", "db1", ...} of notebook 04's network (ReLU layers, a sigmoid output) on (X, Y), by the references
-    model_forward and model_backward. AL is clipped as compute_cost clips it, so that an output that has
-    saturated to exactly 1.0 gives no 0/0 in dAL."""
-    AL, caches = bpref.model_forward(X, parameters)
-    grads = bpref.model_backward(np.clip(AL, bpref.CLIP, 1 - bpref.CLIP), Y, caches)
-    return {key: grads[key] for key in grads if not key.startswith("dA")}
-
-
-def _network_cost(parameters: dict, X, Y) -> float:
-    return bpref.compute_cost(bpref.model_forward(X, parameters)[0], Y)
-
-
-def _same(a: dict, b: dict) -> bool:
-    return a.keys() == b.keys() and all(a[key].shape == b[key].shape and (a[key] == b[key]).all() for key in a)
-
-
-class _SharedGradient:
-    """The network's gradients on one mini-batch as a function of the parameters, computed once for runs that
-    stand at the same parameters: the student's run and the reference's, as long as the student's optimizer is
-    right (it then costs half the time). Each caller gets its own copy to change as it likes."""
-
-    def __init__(self, X, Y):
-        self.X, self.Y, self.at, self.grads = X, Y, None, None
-
-    def __call__(self, parameters: dict) -> dict:
-        if self.at is None or not _same(self.at, parameters):
-            self.at = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
-            self.grads = _network_gradients(self.at, self.X, self.Y)
-        return {key: value.copy() for key, value in self.grads.items()}
-
-
-class _TrainingRace:
-    """Pairs of runs, the student's and the reference's, one pair per entry of `plans`
-    ({key: (optimizer, settings, schedule)}; schedule(epoch) gives the learning rate of that epoch, or None for
-    settings["lr"] throughout), all from the same initial network and fed the same mini-batches.
-    costs[key, "yours"] and costs[key, "reference"] list the cost on all the data after each epoch, snapshots
-    the parameters after each epoch. A race of one plan runs exactly as that plan does in a race of several
-    (the mini-batches depend only on the epoch), so the explorers keep one race per plan and draw them together
-    (_RaceView)."""
-
-    def __init__(self, updates: dict, X, Y, batch_size: int, plans: dict):
-        self.X, self.Y, self.batch_size, self.plans = X, Y, batch_size, plans
-        start = bpref.initialize_parameters(list(NETWORK_LAYERS), "he", np.random.default_rng(1))
-        self.runs = {key: {"yours": _OptimizerRun(optimizer, updates[UPDATE_FUNCTIONS[optimizer]], settings, start),
-                           "reference": _OptimizerRun(optimizer, REFERENCE_UPDATES[UPDATE_FUNCTIONS[optimizer]],
-                                                      settings, start)}
-                     for key, (optimizer, settings, _) in plans.items()}
-        self.costs = {(key, who): [] for key in plans for who in ("yours", "reference")}
-        self.snapshots = {(key, who): [] for key in plans for who in ("yours", "reference")}
-        self.rng = np.random.default_rng(2)
-        self.epochs = 0
-
-    def epoch(self) -> None:
-        """One more epoch for every run (call inside core.quiet)."""
-        if self.batch_size:
-            batches = gd.random_mini_batches(self.X, self.Y, self.batch_size, self.rng)
-        else:
-            batches = [(self.X, self.Y)]
-        for key, runs in self.runs.items():
-            schedule = self.plans[key][2]
-            for run in runs.values():
-                if schedule is not None:
-                    run.settings["lr"] = schedule(self.epochs)
-            for X_batch, Y_batch in batches:
-                gradient = _SharedGradient(X_batch, Y_batch)
-                for run in runs.values():
-                    run.step(gradient)
-            reference, yours = runs["reference"], runs["yours"]
-            cost = _network_cost(reference.parameters, self.X, self.Y) if reference.running else np.nan
-            self.costs[key, "reference"].append(cost)
-            if not (yours.running and reference.running and _same(yours.parameters, reference.parameters)):
-                cost = _network_cost(yours.parameters, self.X, self.Y) if yours.running else np.nan
-            self.costs[key, "yours"].append(cost)
-            for who, run in runs.items():
-                self.snapshots[key, who].append({k: np.array(v, dtype=np.float64) for k, v in run.parameters.items()})
-        self.epochs += 1
-
-
-class _RaceView:
-    """Races of one plan each, {key: race}, seen together after `epochs` epochs, or as far as all have got:
-    what the drawing functions read (the attributes of a _TrainingRace, cut at that epoch)."""
-
-    def __init__(self, races: dict, epochs: int):
-        first = next(iter(races.values()))
-        self.X, self.Y, self.batch_size = first.X, first.Y, first.batch_size
-        self.epochs = min([epochs] + [race.epochs for race in races.values()])
-        self.plans = {key: race.plans[key] for key, race in races.items()}
-        self.runs = {key: race.runs[key] for key, race in races.items()}
-        self.costs = {(key, who): race.costs[key, who][:self.epochs] for key, race in races.items()
-                      for who in ("yours", "reference")}
-        self.snapshots = {(key, who): race.snapshots[key, who][:self.epochs] for key, race in races.items()
-                          for who in ("yours", "reference")}
-
-
-class _RaceCache:
-    """Single-plan races by a key that says everything they depend on, each trained as far as anyone asked:
-    moving the epochs back and forth trains nothing again, and moving one optimizer's (or schedule's) knob
-    trains only that one. The oldest races go once there are more than `size`."""
-
-    def __init__(self, size: int = 30):
-        self.races, self.size = {}, size
-
-    def get(self, tag, make: Callable) -> _TrainingRace:
-        if tag not in self.races:
-            self.races[tag] = make()
-            while len(self.races) > self.size:
-                self.races.pop(next(iter(self.races)))
-        return self.races[tag]
 
 
 def _train_and_show(frames: core.Frames, races: dict, epochs: int, draw: Callable):
@@ -582,7 +377,7 @@ def _train_and_show(frames: core.Frames, races: dict, epochs: int, draw: Callabl
 
 
 def training_race(update_with_momentum: Callable, nesterov_step: Callable, update_with_adagrad: Callable,
-                  update_with_rmsprop: Callable, update_with_adam: Callable, batch_size: int = 32, epochs: int = 60,
+                  update_with_rmsprop: Callable, update_with_adam: Callable, batch_size: int = 32, epochs: int = 40,
                   lr_scale: float = 1.0) -> None:
     """Notebook 04's network (layers NETWORK_LAYERS, reference forward and backward) trained on the moons by the
     student's six optimizers with the learning rates of TRAINING_SETTINGS (times lr_scale), all from the same
@@ -592,14 +387,13 @@ def training_race(update_with_momentum: Callable, nesterov_step: Callable, updat
     updates = _updates(update_with_momentum, nesterov_step, update_with_adagrad, update_with_rmsprop,
                        update_with_adam)
     X, Y = moons_for_training()
-
-    cache = _RaceCache()
+    cache, picture = _RaceCache(), _TrainingPicture(X, Y)
 
     def draw(frames, batch_size, epochs, lr_scale):
         races = {optimizer: cache.get((optimizer, batch_size, lr_scale), lambda optimizer=optimizer: _TrainingRace(
             updates, X, Y, batch_size, {optimizer: plan}))
             for optimizer, plan in _optimizer_plans(lr_scale).items()}
-        return _train_and_show(frames, races, epochs, _draw_training_race)
+        return _train_and_show(frames, races, epochs, lambda view, epochs: _draw_training_race(view, epochs, picture))
 
     core.explore(draw, live=True, progress="epochs",
                  batch_size=core.dropdown(BATCH_SIZES, batch_size, "mini-batch size"),
@@ -616,43 +410,86 @@ def _optimizer_training(updates: dict, X, Y, batch_size: int, lr_scale: float) -
     return _TrainingRace(updates, X, Y, batch_size, _optimizer_plans(lr_scale))
 
 
-def _draw_training_race(race: _TrainingRace | _RaceView, epochs: int):
-    fig, (left, right) = plots.figure(ncols=2, size=(12, 4.4))
-    problems, finals, drawn = [], {}, []
+def _cost_curves(ax, colours: dict) -> dict:
+    """{key: (the reference's curve, the curve shown)}, empty, on a log axes: for _draw_costs."""
+    ax.set_yscale("log")
+    return {key: (ax.plot([], [], color=colour, linewidth=5, alpha=0.2)[0],
+                  ax.plot([], [], color=colour, linewidth=1.5)[0]) for key, colour in colours.items()}
+
+
+def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callable) -> dict:
+    """The race's costs after each epoch into curves (_cost_curves), a note if the student's runs failed, a
+    y-range with room for the legend; {key: (costs shown, their run, why they are the reference's)}. label(key,
+    run, costs) is the legend's text."""
+    for text in list(ax.texts):  # the last redraw's note
+        text.remove()
+    at, shown, drawn = np.arange(1, race.epochs + 1), {}, []
     for key, runs in race.runs.items():
         run, why = _shown(runs["yours"], runs["reference"])
-        problems.append(why)
-        yours, reference = np.array(race.costs[key, "yours"]), np.array(race.costs[key, "reference"])
-        at = np.arange(1, race.epochs + 1)
-        colour = OPTIMIZER_COLOURS[key]
-        left.semilogy(at, reference, color=colour, linewidth=5, alpha=0.2)
-        shown = reference if why else yours
-        left.semilogy(at, shown, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                      label=f"{key}, lr {run.settings['lr']:.3g}" + (" (reference)" if why else ""))
-        drawn += [reference, shown]
-        if race.epochs and np.isfinite(shown[-1]):
-            finals[key] = (shown[-1], race.snapshots[key, "reference" if why else "yours"][-1], why)
-    if any(problems):
-        plots.note(left, core.reference_only(core.together(problems)))
-    batches = -(-race.X.shape[1] // race.batch_size) if race.batch_size else 1
-    left.set(xlabel="epoch", ylabel="cost J on all 200 examples", xlim=(0.5, epochs + 0.5),
-             title=f"mini-batches of {race.batch_size or race.X.shape[1]}: {batches} updates per epoch; "
-                   f"epoch {race.epochs} of {epochs}")
-    plots.log_room_below(left, drawn)
-    left.legend(loc="lower left", fontsize=8, ncols=2)
-    grid, extent = plots.plane_grid(race.X, n=101)
-    if finals:
-        best = min(finals, key=lambda key: finals[key][0])
-        cost, parameters, why = finals[best]
-        predictions = bpref.model_forward(np.hstack([race.X, grid]), parameters)[0]
-        plots.shade_classes(right, predictions[:, race.X.shape[1]:], extent)
-        right_now = np.mean((predictions[:, :race.X.shape[1]] >= 0.5) == (race.Y > 0.5))
-        right.set_title(f"the lowest cost: {best} ({'reference' if why else 'yours'}), J = {cost:.3f}, "
-                        f"{right_now:.0%} right")
-    plots.class_points(right, race.X, race.Y)
-    right.set(xlim=extent[:2], ylim=extent[2:], xlabel="x₁", ylabel="x₂")
-    right.legend(loc="lower right")
-    return fig
+        reference = np.array(race.costs[key, "reference"])
+        costs = reference if why else np.array(race.costs[key, "yours"])
+        ghost, line = curves[key]
+        ghost.set_data(at, reference)
+        line.set(data=(at, costs), linestyle="--" if why else "-",
+                 label=label(key, run, costs) + (" (reference)" if why else ""))
+        shown[key], drawn = (costs, run, why), drawn + [reference, costs]
+    if any(why for _, _, why in shown.values()):
+        plots.note(ax, core.reference_only(core.together(why for _, _, why in shown.values())))
+    plots.log_room_below(ax, drawn)
+    return shown
+
+
+def _layout_key(ax, epochs: int) -> tuple:
+    """What decides the room a cost panel's labels need: the widths of its lowest and highest decade, of the
+    epochs (see plots.keep_layout)."""
+    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(epochs)))
+
+
+class _TrainingPicture:
+    """The training explorer's figure, made once and redrawn in place (plots.lasting), frames and all: the cost
+    after every epoch of each optimizer over the reference's, and the decision regions of the network with the
+    lowest cost."""
+
+    def __init__(self, X, Y):
+        fig, (self.left, self.right) = plots.figure(ncols=2, size=(12, 4.4))
+        self.fig, self.X, self.Y, self.regions = plots.lasting(fig), X, Y, None
+        self.curves = _cost_curves(self.left, OPTIMIZER_COLOURS)
+        self.left.set(xlabel="epoch", ylabel="cost J on all 200 examples")
+        self.grid, self.extent = plots.plane_grid(X, n=101)
+        plots.class_points(self.right, X, Y)
+        self.right.set(xlim=self.extent[:2], ylim=self.extent[2:], xlabel="x₁", ylabel="x₂")
+        self.right.legend(loc="lower right")
+
+    def draw(self, race: _TrainingRace | _RaceView, epochs: int):
+        shown = _draw_costs(self.left, self.curves, race, lambda key, run, costs: f"{key}, lr {run.settings['lr']:.3g}")
+        batches = -(-self.X.shape[1] // race.batch_size) if race.batch_size else 1
+        self.left.set(xlim=(0.5, epochs + 0.5), title=f"mini-batches of {race.batch_size or self.X.shape[1]}: "
+                      f"{batches} updates per epoch; epoch {race.epochs} of {epochs}")
+        self.left.legend(loc="lower left", fontsize=8, ncols=2)
+        finals = {key: costs[-1] for key, (costs, _, _) in shown.items() if race.epochs and np.isfinite(costs[-1])}
+        if finals:
+            best = min(finals, key=finals.get)
+            why = shown[best][2]
+            parameters = race.snapshots[best, "reference" if why else "yours"][-1]
+            m = self.X.shape[1]
+            predictions = bpref.model_forward(np.hstack([self.X, self.grid]), parameters)[0]
+            if self.regions is None:
+                self.regions = plots.shade_classes(self.right, predictions[:, m:], self.extent)
+            self.regions.set_data(predictions[:, m:].reshape(self.regions.get_array().shape) >= 0.5)
+            right_now = np.mean((predictions[:, :m] >= 0.5) == (self.Y > 0.5))
+            self.right.set_title(f"the lowest cost: {best} ({'reference' if why else 'yours'}), "
+                                 f"J = {finals[best]:.3f}, {right_now:.0%} right")
+        if self.regions is not None:
+            self.regions.set_visible(bool(finals))
+        if not finals:
+            self.right.set_title("")
+        plots.keep_layout(self.fig, _layout_key(self.left, epochs))
+        return self.fig
+
+
+def _draw_training_race(race: _TrainingRace | _RaceView, epochs: int, picture: _TrainingPicture | None = None):
+    """The training explorer's figure, drawn into picture (a new one if None)."""
+    return (picture or _TrainingPicture(race.X, race.Y)).draw(race, epochs)
 
 
 def _training_race_figure(updates: dict, X, Y, batch_size: int, epochs: int, lr_scale: float = 1.0):
@@ -681,7 +518,7 @@ def _schedules(lr0, every, k, decay_rate) -> dict:
 
 
 def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: float = 0.9, every: int = 10,
-                      k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8, epochs: int = 60) -> None:
+                      k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8, epochs: int = 40) -> None:
     """Notebook 04's network trained on the moons with the student's update_with_momentum (β = beta) on small
     mini-batches, under four learning-rate schedules from lr0: constant, step (halved every `every` epochs),
     exponential (k) and inverse-time (decay_rate) decay, the last two by notebook 02's references. The rate and
@@ -689,14 +526,14 @@ def schedule_training(update_with_momentum: Callable, lr0: float = 0.5, beta: fl
     X, Y = moons_for_training()
 
     updates = {**REFERENCE_UPDATES, "update_with_momentum": update_with_momentum}
-    cache = _RaceCache()
+    cache, picture = _RaceCache(), _SchedulePicture()
 
     def draw(frames, lr0, every, k, decay_rate):
         knobs = {"constant": None, "step": every, "exponential": k, "inverse time": decay_rate}  # what each uses
         races = {name: cache.get((name, lr0, knobs[name]), lambda name=name, plan=plan: _TrainingRace(
             updates, X, Y, batch_size, {name: plan}))
             for name, plan in _schedule_plans(lr0, beta, every, k, decay_rate).items()}
-        return _train_and_show(frames, races, epochs, _draw_schedules)
+        return _train_and_show(frames, races, epochs, lambda view, epochs: _draw_schedules(view, epochs, picture))
 
     core.explore(draw, live=True, progress="epochs",
                  lr0=core.slider("log", lr0, -2, 0.5, 0.05, "lr0", base=10, readout_format=".3f"),
@@ -715,38 +552,44 @@ def _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_ra
     return _TrainingRace(updates, X, Y, batch_size, _schedule_plans(lr0, beta, every, k, decay_rate))
 
 
-def _draw_schedules(race: _TrainingRace | _RaceView, epochs: int):
-    fig, (left, right) = plots.figure(ncols=2, size=(12, 4.2))
-    at = np.arange(epochs)
-    problems, drawn = [], []
-    for key, runs in race.runs.items():
-        colour = SCHEDULE_COLOURS[key]
-        left.plot(at + 1, [race.plans[key][2](e) for e in at], color=colour, linewidth=1.5, label=key)
-        run, why = _shown(runs["yours"], runs["reference"])
-        problems.append(why)
-        done = np.arange(1, race.epochs + 1)
-        reference = np.array(race.costs[key, "reference"])
-        right.semilogy(done, reference, color=colour, linewidth=5, alpha=0.2)
-        shown = reference if why else np.array(race.costs[key, "yours"])
-        last = f", last J = {shown[-1]:.3f}" if race.epochs and np.isfinite(shown[-1]) else ""
-        right.semilogy(done, shown, color=colour, linewidth=1.5, linestyle="--" if why else "-",
-                       label=key + last + (" (reference)" if why else ""))
-        drawn += [reference, shown]
-    if any(problems):
-        plots.note(right, core.reference_only(core.together(problems)))
-    lr0 = race.plans["constant"][1]["lr"]
-    left.set(xlabel="epoch", ylabel="learning rate", xlim=(0.5, epochs + 0.5), ylim=(0, 1.1 * lr0),
-             title=f"the schedules from lr0 = {lr0:.3g}")
-    right.set(xlabel="epoch", ylabel="cost J on all 200 examples", xlim=(0.5, epochs + 0.5),
-              title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on mini-batches of {race.batch_size}; "
-                    f"epoch {race.epochs} of {epochs}")
-    plots.log_room_below(right, drawn)
-    left.legend(loc="upper right")
-    right.legend(loc="lower left", fontsize=8, ncols=2)
-    return fig
+class _SchedulePicture:
+    """The schedule explorer's figure, made once and redrawn in place (plots.lasting): the learning rate of each
+    schedule, and the cost after every epoch over the reference's."""
+
+    def __init__(self):
+        fig, (self.left, self.right) = plots.figure(ncols=2, size=(12, 4.2))
+        self.fig = plots.lasting(fig)
+        self.rates = {key: self.left.plot([], [], color=colour, linewidth=1.5, label=key)[0]
+                      for key, colour in SCHEDULE_COLOURS.items()}
+        self.curves = _cost_curves(self.right, SCHEDULE_COLOURS)
+        self.left.set(xlabel="epoch", ylabel="learning rate")
+        self.right.set(xlabel="epoch", ylabel="cost J on all 200 examples")
+        self.left.legend(loc="upper right")
+
+    def draw(self, race: _TrainingRace | _RaceView, epochs: int):
+        at = np.arange(epochs)
+        for key, line in self.rates.items():
+            line.set_data(at + 1, [race.plans[key][2](e) for e in at])
+
+        def label(key, run, costs):
+            return key + (f", last J = {costs[-1]:.3f}" if race.epochs and np.isfinite(costs[-1]) else "")
+
+        _draw_costs(self.right, self.curves, race, label)
+        lr0 = race.plans["constant"][1]["lr"]
+        self.left.set(xlim=(0.5, epochs + 0.5), ylim=(0, 1.1 * lr0), title=f"the schedules from lr0 = {lr0:.3g}")
+        self.right.set(xlim=(0.5, epochs + 0.5), title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on "
+                       f"mini-batches of {race.batch_size}; epoch {race.epochs} of {epochs}")
+        self.right.legend(loc="lower left", fontsize=8, ncols=2)
+        plots.keep_layout(self.fig, _layout_key(self.right, epochs) + (f"{lr0:.3g}",))
+        return self.fig
 
 
-def _schedule_figure(update_with_momentum: Callable, X, Y, epochs: int = 60, lr0: float = 0.5, beta: float = 0.9,
+def _draw_schedules(race: _TrainingRace | _RaceView, epochs: int, picture: _SchedulePicture | None = None):
+    """The schedule explorer's figure, drawn into picture (a new one if None)."""
+    return (picture or _SchedulePicture()).draw(race, epochs)
+
+
+def _schedule_figure(update_with_momentum: Callable, X, Y, epochs: int = 40, lr0: float = 0.5, beta: float = 0.9,
                     every: int = 10, k: float = 0.05, decay_rate: float = 0.2, batch_size: int = 8):
     """The schedule explorer's final figure, computed without IPython."""
     race = _schedule_training(update_with_momentum, X, Y, lr0, beta, every, k, decay_rate, batch_size)
