@@ -3,7 +3,7 @@
 One JupyterLab (the student lab of `course.py lab`, on a free loopback port with a token) serves copies of
 notebooks/ and solutions/; Playwright drives Debian's Chromium (`apt-get install chromium`; never a
 downloaded browser), headless and off the network. One page of that lab opens every notebook in turn and
-runs all its cells once (the next notebook already starts and runs in a background tab while one is being
+runs all its cells once (the next AHEAD notebooks already start and run in background tabs while one is being
 looked at), then:
 
 - no cell shows an error, and stderr holds nothing but the line a failing check writes for nbgrader;
@@ -11,12 +11,12 @@ looked at), then:
   theme (the theme is switched on the same page: one switch per notebook); in a solution every check passed;
 - every widget is a live widget, and moving one of its controls changes its figure (every widget in the
   solutions; the first in the students' notebooks, whose widgets draw the same references); slider tracks are
-  wide enough to use (>= 150 px);
+  wide enough to use (>= 150 px); the line below each explorer that says to run the cell again is hidden;
 - the browser console shows no JavaScript error.
 
 Then, on representative notebooks (RELOADED): after the page is reloaded while the kernel runs, a control still
-changes its figure; after the kernel is gone (shut down, the page reloaded), the widget's output says to run
-the cell again.
+changes its figure; after the kernel is gone (shut down, the page reloaded), each widget says "model not found"
+and the line below it, now shown, says to run the cell again.
 
 Screenshots of every notebook in both themes go to .pytest_cache/browser/ (printed at the end of the run), with
 timings.json: where the time went (opening and starting the kernel, running all cells, the checks).
@@ -247,6 +247,7 @@ THEME_APPLIED = """light => document.body.dataset.jpThemeLight === String(light)
   return (rgb[0] + rgb[1] + rgb[2] > 3 * 128) === light; })()"""
 
 CONTROLS = ".widget-slider, .widget-dropdown, .widget-checkbox"
+RERUN_HINT = ".mlcourse-rerun"  # the line below an explorer (mlcourse.widgets.core.RerunHint)
 FIGURES = "cell => [...cell.querySelectorAll('.jp-OutputArea img')].map(i => i.src).join('|')"
 CHANGED = "([cell, before]) => [...cell.querySelectorAll('.jp-OutputArea img')].map(i => i.src).join('|') !== before"
 
@@ -435,6 +436,8 @@ def test_a_notebook_in_the_browser(course, path):
         assert not narrow, f"slider tracks narrower than 150 px: {narrow}"
         static = [i for i, cell in enumerate(cells) if not cell.locator(".jupyter-widgets img").count()]
         assert not static, f"widgets {static} of {len(cells)} show no live figure"
+        hints = node.evaluate(f"n => [...n.querySelectorAll('{RERUN_HINT}')].map(h => h.checkVisibility())")
+        assert len(hints) >= len(cells) and not any(hints), "each live explorer's re-run hint is there, hidden"
         moved = cells if path.startswith("solutions/") else cells[:1]  # the students' draw the same references
         with course.timed(path, "controls moved"):
             frozen = figures_change(page, moved)
@@ -445,9 +448,6 @@ def test_a_notebook_in_the_browser(course, path):
         if keep:
             page.evaluate("id => window.jupyterapp.commands.execute('docmanager:save', {widgetId: id})", tab)
         course.close(path, tab, keep_kernel=keep)
-
-
-RERUN_HINT = ".mlcourse-rerun"
 
 
 @pytest.mark.parametrize("path", RELOADED)
