@@ -23,6 +23,9 @@ c.CourseDirectory.course_id = "nn-fundamentals"
 # One notebook cell may run this long when grading; each call of a student's function inside a check
 # is stopped much sooner by mlcourse itself (3 s).
 c.Execute.timeout = 120
+# Widgets cannot run in the feedback a student gets (a static HTML file): without their state in the notebook,
+# the feedback shows each explorer's still figure, and needs no widget code (nbconvert would fetch it from a CDN).
+c.Execute.store_widget_state = False
 # nbgrader's autograde pipeline with three changes (mlcourse/autograde.py, mlcourse/notes.py): cells whose
 # type, nbgrader flags or (locked cells) source a student changed are restored first, each change noted in
 # grading-records.csv (a test cell as released, without its hidden tests, is no change: restored silently);

@@ -97,13 +97,26 @@ def shown(monkeypatch):
     return figures
 
 
+class Shown(list):
+    """What was displayed, in order; the re-run hints shown below explorers are kept apart, in `hints`."""
+
+    def __init__(self):
+        super().__init__()
+        self.hints = []
+
+
 @pytest.fixture
 def front_end(monkeypatch):
     """A pretend IPython: display() records what is shown and hands out display handles."""
-    shown = []
+    from mlcourse.widgets import core
+
+    shown = Shown()
 
     def display(obj, display_id=None):
-        shown.append(obj)
+        if isinstance(obj, core.RerunHint):
+            shown.hints.append((len(shown), obj))  # (how many things were shown before it, the hint)
+        else:
+            shown.append(obj)
         return FakeHandle() if display_id else None
 
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 
 import nbformat
 import pytest
@@ -200,6 +201,33 @@ def _submit(course, assignment, student, fill: dict[str, str]):
     nbformat.write(release, folder / f"{assignment}.ipynb")
 
 
+# The one script the feedback may load from the web: nbgrader's feedback template renders the formulas with
+# MathJax from a CDN (without it the feedback shows raw LaTeX).
+MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/"
+
+
+def feedback_problems(html: str) -> list[str]:
+    """What makes a feedback page depend on the web or on widget code it cannot run: scripts from a CDN, widget
+    views and state (grading/nbgrader_config.py: Execute.store_widget_state = False, so each explorer shows its
+    still figure instead)."""
+    scripts = re.findall(r"<script\b[^>]*\bsrc\s*=\s*[\"']?([^\"' >]+)", html, flags=re.IGNORECASE)
+    found = [f"a script from the web: {src}" for src in scripts
+             if re.match(r"(https?:)?//", src) and not src.startswith(MATHJAX)]
+    found += [f"code fetched from a CDN: {url}" for url in re.findall(
+        r"https?://[^\s\"'<>]*(?:jsdelivr|unpkg|embed-amd|require\.js|jquery)[^\s\"'<>]*", html)]
+    found += [f"widget {kind} (no widget code runs in feedback)" for kind in ("view", "state")
+              if f"application/vnd.jupyter.widget-{kind}+json" in html]
+    return found
+
+
+def test_feedback_problems_are_found():
+    page = ("<script src='https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@*/dist/embed-amd.js'>"
+            "</script><script type=\"application/vnd.jupyter.widget-state+json\">{}</script>")
+    assert len(feedback_problems(page)) == 3
+    assert not feedback_problems(f"<script src=\"{MATHJAX}2.7.7/latest.js?config=TeX-AMS_CHTML-full,Safe\">"
+                                 "</script><img src='data:image/png;base64,AAAA'>")
+
+
 def _solutions_by_cell(assignment):
     source = nbformat.read(ROOT / "grading" / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     solved = nbformat.read(ROOT / "solutions" / f"{assignment}.ipynb", as_version=4)
@@ -251,6 +279,12 @@ def test_nbgrader_round_trip(assignment, course_copy, monkeypatch):
     for student in ("solved", "release", "planted"):
         html = (course / "feedback" / student / assignment / f"{assignment}.html").read_text(encoding="utf-8")
         assert "HIDDEN TESTS" not in html and "grader.grade(" not in html
+        assert not feedback_problems(html), feedback_problems(html)
+        # each explorer's still figure stands in for its widget (plus the figures that are only pictures)
+        run = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+        explorers = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                        for c in run.cells for o in c.get("outputs", []))
+        assert len(re.findall(r"<img\b[^>]*\bsrc=\"data:image/png;base64,", html)) >= explorers > 0, student
     html = (course / "feedback" / "planted" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
     assert "The sign in the exponent is wrong" in html or assignment != "01_derivatives"
 

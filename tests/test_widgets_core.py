@@ -92,6 +92,18 @@ def test_explore_redraws_and_live_draws_show_frames(front_end, monkeypatch):
     assert bar.max == 5 and len(front_end) == 1
 
 
+def test_below_each_explorer_a_hint_says_to_run_the_cell_again_once_the_kernel_is_gone(front_end):
+    from mlcourse import plots
+
+    core.explore(lambda a: plots.figure()[0], a=core.checkbox(True, "a"))
+    core.explore(lambda b: plots.figure()[0], b=core.checkbox(True, "b"))
+    assert [at for at, _ in front_end.hints] == [1, 2]  # each right below its explorer
+    bundle = front_end.hints[0][1]._repr_mimebundle_()
+    assert "run this cell again" in bundle["text/plain"] and "run this cell again" in bundle["text/html"]
+    # hidden (JupyterLab) while the explorer's widget, which carries the class, is rendered above it
+    assert "mlcourse-explorer" in front_end[0].widget._dom_classes and "mlcourse-explorer" in bundle["text/html"]
+
+
 def test_controls_wrap_and_redraw_on_release_only():
     slider = core.slider("log", 0.1, -3, 0, 0.05, "lr", base=10)
     assert slider.continuous_update is False and slider.value == pytest.approx(0.1)

@@ -298,6 +298,7 @@ def explore(draw: Callable, live: bool = False, progress: str = "", **controls) 
     from IPython.display import display  # looked up when called, so that tests can stand in for it
 
     handle = display(explorer, display_id=True)  # first, so that a long first draw shows its frames
+    display(RerunHint())  # right below it: what to do once the kernel that holds the controls is gone
     redraw()
     explorer.still = explorer.picture.value
     if handle is not None:
@@ -308,7 +309,8 @@ class Explorer:
     """What an explorer shows: one widget holding its controls (a wrapping row) and its figure (an image
     widget, so that a page reloaded while the kernel runs still redraws it), displayed with a static copy
     of the first figure (`still`) for front ends without widgets (nbclient, nbgrader's feedback, GitHub).
-    A front end that has lost the widget (the kernel is gone) says so; running the cell again brings it back."""
+    A front end that has lost the widget (the kernel is gone) says "model not found", and the RerunHint
+    displayed below it says to run the cell again, which brings the widget back."""
 
     def __init__(self, controls: list):
         import ipywidgets
@@ -316,6 +318,7 @@ class Explorer:
         self.controls = ipywidgets.Box(controls, layout=ipywidgets.Layout(flex_flow="row wrap"))
         self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(max_width="100%"))
         self.widget = ipywidgets.VBox([self.controls, self.picture])
+        self.widget.add_class("mlcourse-explorer")  # a rendered widget hides the RerunHint below it
         self.still = b""
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -325,6 +328,22 @@ class Explorer:
         if self.still:
             bundle["image/png"] = base64.b64encode(self.still).decode("ascii")
         return bundle
+
+
+class RerunHint:
+    """The line shown below an explorer: once its kernel is gone (restarted, shut down, the notebook reopened),
+    JupyterLab shows only "Error displaying widget: model not found" where the controls were, and this line
+    says what to do. While the widget is alive, a style rule hides the line (JupyterLab and Notebook 7 show
+    it in trusted notebooks; elsewhere, e.g. a static rendering without controls, the line stays in view)."""
+
+    TEXT = "If the controls above are gone (“model not found”), run this cell again to bring them back."
+    STYLE = (".jp-OutputArea-child:has(.mlcourse-explorer) + .jp-OutputArea-child .mlcourse-rerun"
+             " { display: none; }")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": self.TEXT,
+                "text/html": f"<style>{self.STYLE}</style>"
+                             f"<div class='mlcourse-rerun' style='font-size:12px'>↻ {self.TEXT}</div>"}
 
 
 def in_ipython() -> bool:
