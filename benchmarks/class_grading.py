@@ -8,8 +8,10 @@
    release with the notebook's planted mistakes from tests/test_nbgrader.py) graded twice with the same
    seed and the course's configuration: serially by `nbgrader autograde` followed by `nbgrader
    generate_feedback`, and by `python -m mlcourse.autograde` with `--workers` processes (its feedback
-   included). Prints both wall-clock times, the speed-up, and whether every autograded cell got the
-   same score.
+   and export included). The class arrives in `--rounds` parts and the two tools take turns on each part
+   (serial first, then parallel first, ...), so that a change in the machine's load hits both alike.
+   Prints both wall-clock times, the speed-up, the CPU seconds per student each used (which the load
+   does not change much), and whether every autograded cell got the same score.
 2. **One submission** (the solutions), `--single` times each, alternating: plain nbgrader, i.e. its own
    default preprocessors and none of the course's (no jail, no sandbox; the hidden tests run in the
    notebook's kernel, and so do the figure cells): `nbgrader autograde`, `generate_feedback` and `export`,
@@ -98,6 +100,8 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--assignment", default="01_derivatives")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4, help="the class is graded in this many parts, the two tools "
+                        "taking turns (serial first, then parallel first, ...), so that a change in load hits both")
     parser.add_argument("--single", type=int, default=3, help="runs of each tool on one submission (0: none)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="compare grading in jails with grading without them (mlcourse/jail.py)")
@@ -109,33 +113,63 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as scratch:
         if args.students:
-            serial = make_course(Path(scratch) / "serial", a, args.students)
-            parallel = make_course(Path(scratch) / "parallel", a, args.students)
-            print(f"A class of {args.students} submissions of {a}, seed {SEED}, autograde and feedback; "
-                  f"{load()}", flush=True)
-            start = time.perf_counter()
-            nbgrader(["autograde", a, "--create"], serial)
-            nbgrader(["generate_feedback", a], serial)
-            serial_seconds = time.perf_counter() - start
-            print(f"  serial nbgrader autograde + generate_feedback: {serial_seconds:7.1f} s; {load()}", flush=True)
-            start = time.perf_counter()
-            outcomes = autograde.grade_class(parallel, a, workers=args.workers, seed=SEED, out=io.StringIO())
-            parallel_seconds = time.perf_counter() - start
-            graded = sum(o.status == "graded" for o in outcomes)
-            same = scores(serial, a) == scores(parallel, a)
-            feedback = all((c / "feedback" / f"student{i:03d}" / a / f"{a}.html").exists()
-                           for c in (serial, parallel) for i in range(args.students))
-            print(f"  mlcourse.autograde, {args.workers} workers:               {parallel_seconds:7.1f} s "
-                  f"(x{serial_seconds / parallel_seconds:.2f}); {graded} graded; {load()}")
-            print(f"  same score in every cell: {same}; feedback for everyone in both: {feedback}", flush=True)
-            ok = same and feedback and graded == args.students
+            ok = compare_class(Path(scratch), a, args.students, args.workers, args.rounds)
         if args.single:
             ok = single_submission(Path(scratch), a, args.single) and ok
     return 0 if ok else 1
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its finished descendants (nbgrader, workers, kernels, sandboxes)."""
+    import resource
+
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def compare_class(scratch: Path, assignment: str, students: int, workers: int, rounds: int) -> bool:
+    """The class graded by both tools in `rounds` parts, taking turns; wall-clock and CPU seconds of each."""
+    a = assignment
+    courses = {tool: make_course(scratch / tool, a, students) for tool in ("serial", "parallel")}
+    waiting = {tool: scratch / f"{tool}-waiting" for tool in courses}
+    for tool, course in courses.items():  # submissions wait outside submitted/ until their round
+        shutil.move(course / "submitted", waiting[tool])
+        (course / "submitted").mkdir()
+    wall = {tool: 0.0 for tool in courses}
+    cpu = dict(wall)
+    graded = 0
+    print(f"A class of {students} submissions of {a}, seed {SEED}, autograde and feedback, in {rounds} rounds "
+          f"taking turns; {load()}", flush=True)
+    for k in range(rounds):
+        part = [f"student{i:03d}" for i in range(students) if i * rounds // students == k]
+        for tool in ("serial", "parallel") if k % 2 == 0 else ("parallel", "serial"):
+            for student in part:
+                shutil.move(waiting[tool] / student, courses[tool] / "submitted" / student)
+            wall_start, cpu_start = time.perf_counter(), cpu_seconds()
+            if tool == "serial":  # nbgrader skips the students it autograded (and gave feedback) before
+                nbgrader(["autograde", a, "--create"], courses[tool])
+                nbgrader(["generate_feedback", a], courses[tool])
+            else:  # it grades only the new submissions, and exports grades.csv each time
+                outcomes = autograde.grade_class(courses[tool], a, workers=workers, seed=SEED, out=io.StringIO())
+                graded = sum(o.status == "graded" for o in outcomes)
+            wall[tool] += time.perf_counter() - wall_start
+            cpu[tool] += cpu_seconds() - cpu_start
+        print(f"  round {k + 1}: {len(part)} students; serial {wall['serial']:.0f} s, parallel {wall['parallel']:.0f} s "
+              f"so far; {load()}", flush=True)
+    same = scores(courses["serial"], a) == scores(courses["parallel"], a)
+    feedback = all((c / "feedback" / f"student{i:03d}" / a / f"{a}.html").exists()
+                   for c in courses.values() for i in range(students))
+    print(f"  serial nbgrader autograde + generate_feedback: {wall['serial']:7.1f} s "
+          f"({cpu['serial'] / students:.1f} CPU s per student)")
+    print(f"  mlcourse.autograde, {workers} workers:               {wall['parallel']:7.1f} s "
+          f"({cpu['parallel'] / students:.1f} CPU s per student); x{wall['serial'] / wall['parallel']:.2f}; "
+          f"{graded} graded")
+    print(f"  same score in every cell: {same}; feedback for everyone in both: {feedback}; {load()}", flush=True)
+    return same and feedback and graded == students
+
+
 def single_submission(scratch: Path, assignment: str, runs: int) -> bool:
-    """The solutions graded alone, `runs` times by each tool, alternating (plain, mlcourse, mlcourse, plain...)."""
+    """The solutions graded alone, `runs` times by each tool, taking turns (plain, mlcourse, mlcourse, plain...)."""
     plain = make_course(scratch / "plain", assignment, 1)
     (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG)
     course = make_course(scratch / "mlcourse", assignment, 1)

@@ -22,9 +22,18 @@ c.CourseDirectory.course_id = "nn-fundamentals"
 # One notebook cell may run this long when grading; each call of a student's function inside a check
 # is stopped much sooner by mlcourse itself (3 s).
 c.Execute.timeout = 120
+# An answer cell's top-level code may run this long, in nbgrader's kernel and in the sandbox alike (longer
+# cannot score). After the first cell that runs past its limit the kernel runs no further cell (the scores
+# come from the sandbox), so an endless loop costs its exercise and at most one cell limit.
+c.AnswerCells.timeout = 10
+# Figure cells (code cells nbgrader does not grade: figures, widgets, experiments, cells a student added)
+# never score, so they are not run while grading: "skip". "run" runs them, each for at most
+# c.SafeExecute.figure_cell_timeout seconds, so that the feedback shows the figures (slower).
+c.SafeExecute.figure_cells = "skip"
+c.SafeExecute.figure_cell_timeout = 10
 # nbgrader's autograde pipeline with three changes (mlcourse/autograde.py): cells whose type or nbgrader
-# flags a student changed are restored first; a kernel that dies ends that notebook's run with a note
-# instead of failing the submission; and every autograded test cell is scored
+# flags a student changed are restored first; a kernel that dies or runs past a limit ends that notebook's
+# run with a note instead of failing the submission; and every autograded test cell is scored
 # by running the hidden checks in a separate, fresh Python process against the student's answer cells
 # only, so nothing a student's code does in the kernel can change a score.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellMetadata,

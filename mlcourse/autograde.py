@@ -671,8 +671,9 @@ def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict,
     try:
         nbgrader(["export", "--to", "grades.csv"], course)
         print(f"Grades: {course / 'grades.csv'} (nbgrader export)", file=out)
-    except RuntimeError as exc:
-        print(f"nbgrader export failed: {str(exc)[:300]}", file=out)
+    except RuntimeError as exc:  # a grades.csv of an earlier run would disagree with grading-records.csv
+        (course / "grades.csv").unlink(missing_ok=True)
+        print(f"nbgrader export failed, grades.csv removed (run `nbgrader export` again): {str(exc)[:300]}", file=out)
     with open(course / "grading-records.csv", "a" if (course / "grading-records.csv").exists() else "w",
               newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
