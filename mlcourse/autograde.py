@@ -328,8 +328,12 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     submitted = {s: _stage(course / "submitted" / s / assignment, scratch / "submitted" / s / assignment)
                  for s in (students or everyone)}
     isolated = "jail" if isolation else "none (--no-isolation)"
+    # a graded submission stays settled until it changes (or --regrade); a failed one is tried again, unless
+    # its notebook itself is unreadable or missing (only a new submission can change that)
     settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]
-               and state["done"][s].get("isolation", "jail") == isolated and state["done"][s].get("status") == "graded"}
+               and state["done"][s].get("isolation", "jail") == isolated and (
+                   state["done"][s].get("status") == "graded"
+                   or check_submission(scratch / "submitted" / s / assignment, source_ids))}
     todo = [s for s in submitted if s not in settled]  # new, changed since, interrupted, or failed last time
     failed_before = {s: state["done"][s].get("reason", "") for s in todo
                      if state["done"].get(s, {}).get("status") == "failed"}
@@ -355,7 +359,6 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
                 if outcome.status != "graded":  # no grades of an earlier grading stay in grades.csv
                     _withdraw(course, main_db, assignment, outcome.student)
                 outcomes.append(outcome)
-                # a graded submission stays settled until it changes (or --regrade); a failed one is tried again
                 state["done"][outcome.student] = {**vars(outcome), "submission": submitted[outcome.student]}
                 state_file.parent.mkdir(exist_ok=True)
                 state_file.write_text(json.dumps(state, indent=1))
