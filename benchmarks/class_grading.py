@@ -10,8 +10,7 @@
    generate_feedback`, and by `python -m mlcourse.autograde` with `--workers` processes (its feedback
    and export included). The class arrives in `--rounds` parts and the two tools take turns on each part
    (serial first, then parallel first, ...), so that a change in the machine's load hits both alike.
-   Prints both wall-clock times, the speed-up, the CPU seconds per student each used (which the load
-   does not change much), and whether every autograded cell got the same score.
+   Prints both wall-clock times, the speed-up, and whether every autograded cell got the same score.
 2. **One submission** (the solutions), `--single` times each, alternating: plain nbgrader, i.e. its own
    default preprocessors and none of the course's (no jail, no sandbox; the hidden tests run in the
    notebook's kernel, and so do the figure cells): `nbgrader autograde`, `generate_feedback` and `export`,
@@ -119,16 +118,8 @@ def main() -> int:
     return 0 if ok else 1
 
 
-def cpu_seconds() -> float:
-    """CPU time used so far by this process and its finished descendants (nbgrader, workers, kernels, sandboxes)."""
-    import resource
-
-    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-
-
 def compare_class(scratch: Path, assignment: str, students: int, workers: int, rounds: int) -> bool:
-    """The class graded by both tools in `rounds` parts, taking turns; wall-clock and CPU seconds of each."""
+    """The class graded by both tools in `rounds` parts, taking turns; the wall-clock seconds of each."""
     a = assignment
     courses = {tool: make_course(scratch / tool, a, students) for tool in ("serial", "parallel")}
     waiting = {tool: scratch / f"{tool}-waiting" for tool in courses}
@@ -136,7 +127,6 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
         shutil.move(course / "submitted", waiting[tool])
         (course / "submitted").mkdir()
     wall = {tool: 0.0 for tool in courses}
-    cpu = dict(wall)
     graded = 0
     print(f"A class of {students} submissions of {a}, seed {SEED}, autograde and feedback, in {rounds} rounds "
           f"taking turns; {load()}", flush=True)
@@ -145,7 +135,7 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
         for tool in ("serial", "parallel") if k % 2 == 0 else ("parallel", "serial"):
             for student in part:
                 shutil.move(waiting[tool] / student, courses[tool] / "submitted" / student)
-            wall_start, cpu_start = time.perf_counter(), cpu_seconds()
+            wall_start = time.perf_counter()
             if tool == "serial":  # nbgrader skips the students it autograded (and gave feedback) before
                 nbgrader(["autograde", a, "--create"], courses[tool])
                 nbgrader(["generate_feedback", a], courses[tool])
@@ -153,17 +143,14 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
                 outcomes = autograde.grade_class(courses[tool], a, workers=workers, seed=SEED, out=io.StringIO())
                 graded = sum(o.status == "graded" for o in outcomes)
             wall[tool] += time.perf_counter() - wall_start
-            cpu[tool] += cpu_seconds() - cpu_start
         print(f"  round {k + 1}: {len(part)} students; serial {wall['serial']:.0f} s, parallel {wall['parallel']:.0f} s "
               f"so far; {load()}", flush=True)
     same = scores(courses["serial"], a) == scores(courses["parallel"], a)
     feedback = all((c / "feedback" / f"student{i:03d}" / a / f"{a}.html").exists()
                    for c in courses.values() for i in range(students))
-    print(f"  serial nbgrader autograde + generate_feedback: {wall['serial']:7.1f} s "
-          f"({cpu['serial'] / students:.1f} CPU s per student)")
+    print(f"  serial nbgrader autograde + generate_feedback: {wall['serial']:7.1f} s")
     print(f"  mlcourse.autograde, {workers} workers:               {wall['parallel']:7.1f} s "
-          f"({cpu['parallel'] / students:.1f} CPU s per student); x{wall['serial'] / wall['parallel']:.2f}; "
-          f"{graded} graded")
+          f"(x{wall['serial'] / wall['parallel']:.2f}); {graded} graded")
     print(f"  same score in every cell: {same}; feedback for everyone in both: {feedback}; {load()}", flush=True)
     return same and feedback and graded == students
 

@@ -6,7 +6,7 @@
   as long as the sandbox allows one (`AnswerCells.timeout`); and a kernel that dies (a student's
   `os._exit`, a segfault, running out of memory), stops answering or runs past a cell's limit ends the
   run of that notebook with a note instead of failing the whole submission, so an endless loop costs at
-  most one cell limit.
+  most one cell limit. The sandbox starts grading as the kernel starts: it needs nothing of the kernel.
 - `IsolatedGrades` runs after it and decides every autograded test cell's score itself: the hidden
   checks run in a fresh interpreter against the student's answer cells only (`mlcourse.sandbox`), with
   the setup cell and the test cells taken from the gradebook (the instructor's copy), never from the
@@ -59,6 +59,7 @@ from . import __version__, grader, jail, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
 
 NOTES_KEY = "mlcourse"  # where a notebook's grading record lives in its metadata
+EARLY_KEY = "mlcourse_sandbox"  # in nbgrader's resources: the sandbox's job and verdicts, started before the kernel
 ANSWER_KEY = "mlcourse_answer"  # marks an answer cell whose nbgrader metadata a student broke
 
 
@@ -86,6 +87,9 @@ class SafeExecute(Execute):
         self._stopped = False  # once a cell died, stopped answering or ran past its limit: no more cells
         self._timed_out = None
         self._answer_limit = AnswerCells(config=self.config).timeout
+        later = [p for p in self.config.Autograde.get("autograde_preprocessors", []) if p is IsolatedGrades]
+        if later and resources and "nbgrader" in resources:  # the sandbox grades meanwhile, on another core
+            IsolatedGrades(config=self.config).start(nb, resources)
         if jail.isolation_wanted():
             jail.require()
             from .jail_kernel import JailedKernelManager
@@ -207,25 +211,47 @@ class IsolatedGrades(NbGraderPreprocessor):
         "(the default, also for ''; a helper's mistake costs points once, in its own exercise) or 'students' "
         "(the student's own helpers: one mistake costs points in every exercise that calls it).")).tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def job(self, nb, resources) -> tuple:
+        """What the sandbox grades: the gradebook's test cells and setup, the notebook's answer cells, the seed
+        and the configured policies (all plain data, so two jobs compare equal when they are the same)."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             sources = {cell.name: cell.source for cell in notebook.source_cells}
             graded_ids = {cell.name for cell in notebook.grade_cells}
-        tests = {grade_id: task for grade_id, source in sources.items() if grade_id in graded_ids
-                 for task in [graded_task(source)] if task is not None}
-        seed = grader.grading_seed() or 0
+        tests = tuple((grade_id, task) for grade_id, source in sources.items() if grade_id in graded_ids
+                      for task in [graded_task(source)] if task is not None)
         # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids).
-        answers = [(cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
-                   for index, cell in enumerate(nb.cells)
-                   if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
-                                                    or cell.metadata.get(ANSWER_KEY))]
-        order = list(tests)
-        cell_limit = AnswerCells(config=self.config).timeout
-        with grader.partial_credit(self.partial_credit), grader.grading_with(self.graded_with):
-            verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
-                                                              answers, seed, cell_limit=cell_limit))) if order else {}
+        answers = tuple((cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
+                        for index, cell in enumerate(nb.cells)
+                        if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
+                                                         or cell.metadata.get(ANSWER_KEY)))
+        return (tests, sources.get("setup", ""), answers, grader.grading_seed() or 0, AnswerCells(config=self.config).timeout,
+                self.partial_credit, self.graded_with)
+
+    @staticmethod
+    def grade(job: tuple) -> dict:
+        tests, setup, answers, seed, cell_limit, policy, mode = job
+        if not tests:
+            return {}
+        with grader.partial_credit(policy), grader.grading_with(mode):
+            return dict(zip([g for g, _ in tests], sandbox.grade_notebook([t for _, t in tests], setup, list(answers),
+                                                                           seed, cell_limit=cell_limit)))
+
+    def start(self, nb, resources) -> None:
+        """Start grading in the background (SafeExecute does, while the kernel runs: the sandbox needs nothing
+        of the kernel); preprocess takes the result if the job is still the same."""
+        job = self.job(nb, resources)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlcourse-sandbox")
+        resources[EARLY_KEY] = (job, pool.submit(self.grade, job))
+        pool.shutdown(wait=False)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        job = self.job(nb, resources)
+        started, future = resources.pop(EARLY_KEY, (None, None))
+        verdicts = future.result() if started == job else self.grade(job)
+        seed = job[3]
         for cell in nb.cells:
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in verdicts:
