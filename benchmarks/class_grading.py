@@ -1,21 +1,33 @@
-"""Grade a synthetic class two ways and compare: serial `nbgrader autograde` vs `python -m mlcourse.autograde`,
-or (`--no-isolation`) `mlcourse.autograde` with every student in a jail vs without the jail.
+"""How fast a class is graded: serial `nbgrader autograde` against `python -m mlcourse.autograde`, in one run.
 
     .venv/bin/python benchmarks/class_grading.py [--students 60] [--assignment 01_derivatives] [--workers 2]
+                                                  [--single 3]
     .venv/bin/python benchmarks/class_grading.py --no-isolation [--students 12]
 
-The class cycles through three kinds of submission: the solutions, the unmodified release, and the
-release with notebook's planted mistakes (tests/test_nbgrader.py). Both runs use the same grading
-seed; the script checks that every student's every autograded cell got the same score, and prints
-both wall-clock times and the speed-up. Feedback generation is left out of the parallel run so that
-both do the same work.
+1. **The class.** The same synthetic class (it cycles through the solutions, the unmodified release, and the
+   release with the notebook's planted mistakes from tests/test_nbgrader.py) graded twice with the same
+   seed and the course's configuration: serially by `nbgrader autograde` followed by `nbgrader
+   generate_feedback`, and by `python -m mlcourse.autograde` with `--workers` processes (its feedback
+   and export included). The class arrives in `--rounds` parts and the two tools take turns on each part
+   (serial first, then parallel first, ...), so that a change in the machine's load hits both alike.
+   Prints both wall-clock times, the speed-up, and whether every autograded cell got the same score.
+2. **One submission** (the solutions), `--single` times each, alternating: plain nbgrader, i.e. its own
+   default preprocessors and none of the course's (no jail, no sandbox; the hidden tests run in the
+   notebook's kernel, and so do the figure cells): `nbgrader autograde`, `generate_feedback` and `export`,
+   against `python -m mlcourse.autograde --student ...`, which does the same three. Prints the medians.
+
+The machine's load (1-minute average) is printed before and after each part: timings on a shared machine
+are only comparable side by side, in one run. `--no-isolation` compares grading with the jail and without.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from mlcourse import autograde  # noqa: E402
-from mlcourse.build import nbgrader  # noqa: E402
+from mlcourse.build import nbgrader, nbgrader_env  # noqa: E402
 from test_nbgrader import PLANTED, _solutions_by_cell  # noqa: E402
 
 SEED = 2026
@@ -63,40 +75,119 @@ def scores(course: Path, assignment: str) -> dict:
                 for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
 
 
+# nbgrader as it comes: its default preprocessors (an ordinary kernel runs every cell, the hidden tests too)
+PLAIN_CONFIG = """c = get_config()
+c.CourseDirectory.root = __import__("os").path.dirname(__file__)
+c.CourseDirectory.course_id = "nn-fundamentals"
+c.Execute.timeout = 120
+"""
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} (5 min {five:.1f}, 15 min {fifteen:.1f}) on {os.cpu_count()} cores"
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=nbgrader_env(), check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--assignment", default="01_derivatives")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=4, help="the class is graded in this many parts, the two tools "
+                        "taking turns (serial first, then parallel first, ...), so that a change in load hits both")
+    parser.add_argument("--single", type=int, default=3, help="runs of each tool on one submission (0: none)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="compare grading in jails with grading without them (mlcourse/jail.py)")
     args = parser.parse_args()
     if args.no_isolation:
         return compare_isolation(args)
+    os.environ["MLCOURSE_GRADING_SEED"], os.environ["MLCOURSE_SEED_LOGGED"] = str(SEED), "1"
+    a = args.assignment
+    ok = True
     with tempfile.TemporaryDirectory() as scratch:
-        serial = make_course(Path(scratch) / "serial", args.assignment, args.students)
-        parallel = make_course(Path(scratch) / "parallel", args.assignment, args.students)
+        if args.students:
+            ok = compare_class(Path(scratch), a, args.students, args.workers, args.rounds)
+        if args.single:
+            ok = single_submission(Path(scratch), a, args.single) and ok
+    return 0 if ok else 1
 
-        import os
 
-        os.environ["MLCOURSE_GRADING_SEED"], os.environ["MLCOURSE_SEED_LOGGED"] = str(SEED), "1"
-        start = time.perf_counter()
-        nbgrader(["autograde", args.assignment, "--create"], serial)
-        serial_seconds = time.perf_counter() - start
+def compare_class(scratch: Path, assignment: str, students: int, workers: int, rounds: int) -> bool:
+    """The class graded by both tools in `rounds` parts, taking turns; the wall-clock seconds of each."""
+    a = assignment
+    courses = {tool: make_course(scratch / tool, a, students) for tool in ("serial", "parallel")}
+    waiting = {tool: scratch / f"{tool}-waiting" for tool in courses}
+    for tool, course in courses.items():  # submissions wait outside submitted/ until their round
+        shutil.move(course / "submitted", waiting[tool])
+        (course / "submitted").mkdir()
+    wall = {tool: 0.0 for tool in courses}
+    graded = 0
+    print(f"A class of {students} submissions of {a}, seed {SEED}, autograde and feedback, in {rounds} rounds "
+          f"taking turns; {load()}", flush=True)
+    for k in range(rounds):
+        part = [f"student{i:03d}" for i in range(students) if i * rounds // students == k]
+        for tool in ("serial", "parallel") if k % 2 == 0 else ("parallel", "serial"):
+            for student in part:
+                shutil.move(waiting[tool] / student, courses[tool] / "submitted" / student)
+            wall_start = time.perf_counter()
+            if tool == "serial":  # nbgrader skips the students it autograded (and gave feedback) before
+                nbgrader(["autograde", a, "--create"], courses[tool])
+                nbgrader(["generate_feedback", a], courses[tool])
+            else:  # it grades only the new submissions, and exports grades.csv each time
+                outcomes = autograde.grade_class(courses[tool], a, workers=workers, seed=SEED, out=io.StringIO())
+                graded = sum(o.status == "graded" for o in outcomes)
+            wall[tool] += time.perf_counter() - wall_start
+        print(f"  round {k + 1}: {len(part)} students; serial {wall['serial']:.0f} s, parallel {wall['parallel']:.0f} s "
+              f"so far; {load()}", flush=True)
+    same = scores(courses["serial"], a) == scores(courses["parallel"], a)
+    feedback = all((c / "feedback" / f"student{i:03d}" / a / f"{a}.html").exists()
+                   for c in courses.values() for i in range(students))
+    print(f"  serial nbgrader autograde + generate_feedback: {wall['serial']:7.1f} s")
+    print(f"  mlcourse.autograde, {workers} workers:               {wall['parallel']:7.1f} s "
+          f"(x{wall['serial'] / wall['parallel']:.2f}); {graded} graded")
+    print(f"  same score in every cell: {same}; feedback for everyone in both: {feedback}; {load()}", flush=True)
+    return same and feedback and graded == students
 
-        start = time.perf_counter()
-        outcomes = autograde.grade_class(parallel, args.assignment, workers=args.workers, seed=SEED,
-                                         feedback=False, out=io.StringIO())
-        parallel_seconds = time.perf_counter() - start
 
-        same = scores(serial, args.assignment) == scores(parallel, args.assignment)
-        graded = sum(o.status == "graded" for o in outcomes)
-        print(f"{args.students} submissions of {args.assignment}, seed {SEED}, {os.cpu_count()} cores")
-        print(f"  serial nbgrader autograde:            {serial_seconds:7.1f} s")
-        print(f"  mlcourse.autograde, {args.workers} workers:        {parallel_seconds:7.1f} s "
-              f"(x{serial_seconds / parallel_seconds:.2f}); {graded} graded")
-        print(f"  same score in every cell: {same}")
-        return 0 if same and graded == args.students else 1
+def single_submission(scratch: Path, assignment: str, runs: int) -> bool:
+    """The solutions graded alone, `runs` times by each tool, taking turns (plain, mlcourse, mlcourse, plain...)."""
+    plain = make_course(scratch / "plain", assignment, 1)
+    (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG)
+    course = make_course(scratch / "mlcourse", assignment, 1)
+    student = "student000"
+    ml_command = [sys.executable, "-m", "mlcourse.autograde", assignment, "--course", str(course), "--student",
+                  student, "--workers", "1", "--seed", str(SEED)]
+    # untimed first runs: they create the student and warm the caches, for each tool alike
+    nbgrader(["autograde", assignment, "--create", "--student", student], plain)
+    timed(ml_command, course)
+    times: dict[str, list[float]] = {"plain": [], "mlcourse": []}
+    print(f"One submission (the solutions) of {assignment}: autograde, feedback and export, {runs} runs each; "
+          f"{load()}", flush=True)
+    for k in range(runs):
+        for tool in ("plain", "mlcourse") if k % 2 == 0 else ("mlcourse", "plain"):
+            if tool == "plain":
+                seconds = sum(timed([sys.executable, "-m", "nbgrader", *step], plain) for step in (
+                    ["autograde", assignment, "--force", "--student", student],
+                    ["generate_feedback", assignment, "--force", "--student", student],
+                    ["export", "--to", "grades.csv"]))
+            else:
+                seconds = timed(ml_command + ["--regrade"], course)
+            times[tool].append(seconds)
+    plain_s, ml_s = statistics.median(times["plain"]), statistics.median(times["mlcourse"])
+    print(f"  plain nbgrader (its default preprocessors, no jail): {plain_s:6.1f} s (runs: "
+          f"{', '.join(f'{t:.1f}' for t in times['plain'])})")
+    print(f"  mlcourse.autograde (jail, sandbox, figures skipped): {ml_s:6.1f} s (runs: "
+          f"{', '.join(f'{t:.1f}' for t in times['mlcourse'])}); x{ml_s / plain_s:.2f} of plain nbgrader's time")
+    print(f"  {load()}")
+    same = scores(plain, assignment) == scores(course, assignment)
+    print(f"  same score in every cell: {same}")
+    return same
 
 
 def compare_isolation(args) -> int:

@@ -26,12 +26,22 @@ c.Execute.timeout = 120
 # Widgets cannot run in the feedback a student gets (a static HTML file): without their state in the notebook,
 # the feedback shows each explorer's still figure, and needs no widget code (nbconvert would fetch it from a CDN).
 c.Execute.store_widget_state = False
+# An answer cell's top-level code may run this long, in nbgrader's kernel and in the sandbox alike (longer
+# cannot score). After the first cell that runs past its limit the kernel runs no further cell (the scores
+# come from the sandbox), so an endless loop costs its exercise and at most one cell limit.
+c.AnswerCells.timeout = 10
+# Figure cells (code cells nbgrader does not grade: figures, widgets, experiments, cells a student added)
+# never score, so they are not run while grading: "skip". "run" runs them, each for at most
+# c.SafeExecute.figure_cell_timeout seconds, so that the feedback shows the figures (slower).
+c.SafeExecute.figure_cells = "skip"
+c.SafeExecute.figure_cell_timeout = 10
 # nbgrader's autograde pipeline with three changes (mlcourse/autograde.py, mlcourse/notes.py): cells whose
 # type, nbgrader flags or (locked cells) source a student changed are restored first, each change noted in
 # grading-records.csv (a test cell as released, without its hidden tests, is no change: restored silently);
-# a kernel that dies ends that notebook's run with a note instead of failing the submission; and every
-# autograded test cell is scored by running the hidden checks in a separate, fresh Python process against
-# the student's answer cells only, so nothing a student's code does in the kernel can change a score.
+# a kernel that dies or runs past a limit ends that notebook's run with a note instead of failing the
+# submission; and every autograded test cell is scored by running the hidden checks in a separate, fresh
+# Python process against the student's answer cells only, so nothing a student's code does in the kernel
+# can change a score.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellMetadata,
                                       RestoreLockedCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [SafeExecute, IsolatedGrades, IgnorePattern, ClearMetadataPreprocessor,

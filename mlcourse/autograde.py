@@ -1,8 +1,12 @@
 """nbgrader preprocessors that make autograding trustworthy (grading/nbgrader_config.py installs them).
 
 - `SafeExecute` is nbgrader's Execute, except that the kernel runs in a jail (`mlcourse.jail`) without
-  the grading seed, and a kernel that dies (a student's `os._exit`, a segfault, running out of memory)
-  or stops answering ends the run of that notebook with a note instead of failing the whole submission.
+  the grading seed; it runs only the cells whose outputs count (the setup and answer cells, not the
+  figures and experiments, nor the test cells that `IsolatedGrades` scores again); an answer cell may run
+  as long as the sandbox allows one (`AnswerCells.timeout`); and a kernel that dies (a student's
+  `os._exit`, a segfault, running out of memory), stops answering or runs past a cell's limit ends the
+  run of that notebook with a note instead of failing the whole submission, so an endless loop costs at
+  most one cell limit. The sandbox starts grading as the kernel starts: it needs nothing of the kernel.
 - `IsolatedGrades` runs after it and decides every autograded test cell's score itself: the hidden
   checks run in a fresh interpreter against the student's answer cells only (`mlcourse.sandbox`), with
   the setup cell and the test cells taken from the gradebook (the instructor's copy), never from the
@@ -54,7 +58,8 @@ from nbformat.notebooknode import NotebookNode  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor  # noqa: E402
 from sqlalchemy.exc import SAWarning  # noqa: E402
-from traitlets import Enum, Float  # noqa: E402
+from traitlets import Enum, Float, Integer  # noqa: E402
+from traitlets.config import Configurable  # noqa: E402
 
 from . import __version__, grader, jail, records, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
@@ -62,13 +67,36 @@ from .notes import (ANSWER_KEY, NOTES_KEY, RestoreCellMetadata, RestoreLockedCel
                     sanitizing_notes, syntax_errors, timed_out)
 from .records import RoundedCsvExport  # noqa: E402,F401 - nbgrader_config.py installs these from here
 
+EARLY_KEY = "mlcourse_sandbox"  # in nbgrader's resources: the sandbox's job and verdicts, started before the kernel
+
+
+class AnswerCells(Configurable):
+    """How long an answer cell's top-level code may run while grading, in the kernel (SafeExecute) and in
+    the sandbox (IsolatedGrades) alike: `c.AnswerCells.timeout` in nbgrader_config.py."""
+
+    timeout = Float(sandbox.CELL_TIME_LIMIT, help=(
+        "Seconds an answer cell's top-level code may run while grading, in nbgrader's kernel and in the sandbox "
+        "(an answer cell that runs longer cannot score; nbgrader's Execute.timeout still caps it).")).tag(config=True)
+
 
 class SafeExecute(Execute):
     """nbgrader's Execute; the kernel runs in a jail (`mlcourse.jail_kernel`) and never sees the grading
-    seed; a kernel death ends this notebook's run with a note, not with a failure."""
+    seed; it runs only the cells whose outputs count; a kernel that dies, stops answering or runs past a
+    cell's limit ends this notebook's run with a note, not with a failure."""
+
+    figure_cells = Enum(("skip", "run"), default_value="skip", help=(
+        "Code cells nbgrader does not grade (figures, widgets, experiments, cells a student added): 'skip' "
+        "(the default: they never score, and a student's endless loop there would cost a cell limit each) "
+        "or 'run' them, each for at most figure_cell_timeout seconds, so that the feedback shows them.")).tag(config=True)
+    figure_cell_timeout = Integer(10, help="Seconds a figure cell may run when figure_cells is 'run'.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
-        self._died_at = None
+        self._stopped = False  # once a cell died, stopped answering or ran past its limit: no more cells
+        self._timed_out = None
+        self._answer_limit = AnswerCells(config=self.config).timeout
+        later = [p for p in self.config.Autograde.get("autograde_preprocessors", []) if p is IsolatedGrades]
+        if later and resources and "nbgrader" in resources:  # the sandbox grades meanwhile, on another core
+            IsolatedGrades(config=self.config).start(nb, resources)
         if jail.isolation_wanted():
             jail.require()
             from .jail_kernel import JailedKernelManager
@@ -82,21 +110,63 @@ class SafeExecute(Execute):
         kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != grader.SEED_VARIABLE})
         return await super().async_start_new_kernel(**kwargs)
 
+    @staticmethod
+    def role(cell) -> str:
+        """'answer', 'rescored' (a test cell IsolatedGrades scores again), 'graded' (another test cell),
+        'locked' (the setup cell) or 'figure' (a code cell nbgrader does not grade)."""
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") or cell.metadata.get(ANSWER_KEY):
+            return "answer"
+        if meta.get("grade"):
+            return "rescored" if graded_task(cell.source) is not None else "graded"
+        return "locked" if meta else "figure"
+
+    def _get_timeout(self, cell):
+        limit = super()._get_timeout(cell)
+        role = self.role(cell) if cell is not None else None
+        own = self._answer_limit if role == "answer" else self.figure_cell_timeout if role == "figure" else None
+        if own is None or own <= 0:
+            return limit
+        return max(1, round(own)) if limit is None else min(limit, max(1, round(own)))
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._timed_out = timeout
+        return await super()._async_handle_timeout(timeout, cell)
+
     def preprocess_cell(self, cell, resources, index):
-        if self._died_at is not None:
+        if self._stopped or cell.cell_type != "code":
             return cell, resources
+        role = self.role(cell)
+        if role == "rescored":  # its output is replaced by the sandbox's verdict; an error if nothing does
+            cell.outputs = [NotebookNode(output_type="error", ename="NotScoredHere", evalue=SCORED_ELSEWHERE,
+                                         traceback=[SCORED_ELSEWHERE])]
+            return cell, resources
+        if role == "figure" and self.figure_cells == "skip":
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=NOT_RUN + "\n")]
+            return cell, resources
+        self._timed_out = None
         try:
-            return super().preprocess_cell(cell, resources, index)
+            cell, resources = super().preprocess_cell(cell, resources, index)
         except (DeadKernelError, CellTimeoutError) as exc:  # dead, or stuck where no interrupt reaches (C code)
-            self._died_at = index
             how = "died" if isinstance(exc, DeadKernelError) else "stopped answering (even to an interrupt)"
-            note = (f"The kernel {how} while running cell {index + 1} (grade id "
-                    f"{cell.metadata.get('nbgrader', {}).get('grade_id', 'none')}); later cells were not run. "
-                    "The autograded scores below come from separate processes and are unaffected.")
-            cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note + "\n"))
-            resources.setdefault(NOTES_KEY, []).append(note)
-            self.log.warning(note)
-            return cell, resources
+            return self._stop(cell, resources, index, f"The kernel {how} while running")
+        if self._timed_out is not None:
+            return self._stop(cell, resources, index, f"The kernel was interrupted after {self._timed_out} s, the "
+                                                      f"limit for this cell, while running")
+        return cell, resources
+
+    def _stop(self, cell, resources, index, what: str):
+        self._stopped = True
+        note = (f"{what} cell {index + 1} (grade id {cell.metadata.get('nbgrader', {}).get('grade_id', 'none')}); "
+                "later cells were not run. The autograded scores come from separate processes and are unaffected.")
+        cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=note + "\n"))
+        resources.setdefault(NOTES_KEY, []).append(note)
+        self.log.warning(note)
+        return cell, resources
+
+
+SCORED_ELSEWHERE = "This test cell is scored in a separate process (mlcourse.sandbox), not in the notebook's kernel."
+NOT_RUN = "(Not run while grading: figures and experiments do not score.)"
 
 
 class IsolatedGrades(NbGraderPreprocessor):
@@ -114,25 +184,49 @@ class IsolatedGrades(NbGraderPreprocessor):
         "0: not rounded), never up to full marks they did not earn; grading-records.csv, grades.csv "
         "(RoundedCsvExport) and the class report show totals to the same step.")).tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def job(self, nb, resources) -> tuple:
+        """What the sandbox grades: the gradebook's test cells and setup, the notebook's answer cells, the seed
+        and the configured policies (all plain data, so two jobs compare equal when they are the same)."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             sources = {cell.name: cell.source for cell in notebook.source_cells}
             graded_ids = {cell.name for cell in notebook.grade_cells}
-        tests = {grade_id: task for grade_id, source in sources.items() if grade_id in graded_ids
-                 for task in [graded_task(source)] if task is not None}
-        seed = grader.grading_seed() or 0
+        tests = tuple((grade_id, task) for grade_id, source in sources.items() if grade_id in graded_ids
+                      for task in [graded_task(source)] if task is not None)
         # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids).
-        answers = [(cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
-                   for index, cell in enumerate(nb.cells)
-                   if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
-                                                    or cell.metadata.get(ANSWER_KEY))]
-        order = list(tests)
-        with grader.partial_credit(self.partial_credit), grader.grading_with(self.graded_with):
-            verdicts = dict(zip(order, sandbox.grade_notebook([tests[g] for g in order], sources.get("setup", ""),
-                                                              answers, seed))) if order else {}
-        broken = syntax_errors(answers)
+        answers = tuple((cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
+                        for index, cell in enumerate(nb.cells)
+                        if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
+                                                         or cell.metadata.get(ANSWER_KEY)))
+        return (tests, sources.get("setup", ""), answers, grader.grading_seed() or 0, AnswerCells(config=self.config).timeout,
+                self.partial_credit, self.graded_with)
+
+    @staticmethod
+    def grade(job: tuple) -> dict:
+        tests, setup, answers, seed, cell_limit, policy, mode = job
+        if not tests:
+            return {}
+        with grader.partial_credit(policy), grader.grading_with(mode):
+            return dict(zip([g for g, _ in tests], sandbox.grade_notebook([t for _, t in tests], setup, list(answers),
+                                                                           seed, cell_limit=cell_limit)))
+
+    def start(self, nb, resources) -> None:
+        """Start grading in the background (SafeExecute does, while the kernel runs: the sandbox needs nothing
+        of the kernel); preprocess takes the result if the job is still the same."""
+        job = self.job(nb, resources)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlcourse-sandbox")
+        resources[EARLY_KEY] = (job, pool.submit(self.grade, job))
+        pool.shutdown(wait=False)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        job = self.job(nb, resources)
+        started, future = resources.pop(EARLY_KEY, (None, None))
+        verdicts = future.result() if started == job else self.grade(job)
+        seed = job[3]
+        answers = job[2]
+        broken = syntax_errors(list(answers))
         for verdict in verdicts.values():
             verdict.points = records.cell_points(verdict.points, verdict.task.points, self.round_to)
             why = "".join(f"\nYour answer cell `{cell}` has a syntax error ({error}), so nothing in it could run: "
@@ -247,12 +341,19 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
     submitted = {s: _stage(course / "submitted" / s / assignment, scratch / "submitted" / s / assignment)
                  for s in (students or everyone)}
     isolated = "jail" if isolation else "none (--no-isolation)"
+    # a graded submission stays settled until it changes (or --regrade); a failed one is tried again, unless
+    # its notebook itself is unreadable or missing (only a new submission can change that)
     settled = {s for s in submitted if state["done"].get(s, {}).get("submission") == submitted[s]
-               and state["done"][s].get("isolation", "jail") == isolated}
-    todo = [s for s in submitted if s not in settled]  # new, changed since, or interrupted
+               and state["done"][s].get("isolation", "jail") == isolated and (
+                   state["done"][s].get("status") == "graded"
+                   or check_submission(scratch / "submitted" / s / assignment, source_ids))}
+    todo = [s for s in submitted if s not in settled]  # new, changed since, interrupted, or failed last time
+    failed_before = {s: state["done"][s].get("reason", "") for s in todo
+                     if state["done"].get(s, {}).get("status") == "failed"}
     outcomes = [Outcome(**{k: v for k, v in state["done"][s].items() if k != "submission"}) for s in sorted(settled)]
     print(f"Grading {assignment}: {len(todo)} submission(s) with {workers} worker(s), seed {seed}, "
-          f"mlcourse {__version__}" + (f"; {len(outcomes)} already done in this run" if outcomes else ""), file=out)
+          f"mlcourse {__version__}" + (f"; {len(outcomes)} already done in this run" if outcomes else "")
+          + (f"; trying again {len(failed_before)} that failed before" if failed_before else ""), file=out)
     progress = _Progress(len(todo), out)
     start = time.perf_counter()
     with scratch_dir, concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -267,8 +368,10 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
                         _merge(worker_db, main_db, assignment, outcome.student)
                     except Exception as exc:  # noqa: BLE001 - one broken merge must not stop the class
                         outcome.status, outcome.reason = "failed", f"could not merge its grades: {exc}"
+                _remember_failure(outcome, failed_before.get(outcome.student))
+                if outcome.status != "graded":  # no grades of an earlier grading stay in grades.csv
+                    _withdraw(course, main_db, assignment, outcome.student)
                 outcomes.append(outcome)
-                # graded or failed, it stays settled until the submission changes (or --regrade)
                 state["done"][outcome.student] = {**vars(outcome), "submission": submitted[outcome.student]}
                 state_file.parent.mkdir(exist_ok=True)
                 state_file.write_text(json.dumps(state, indent=1))
@@ -286,8 +389,62 @@ def grade_class(course: Path, assignment: str, workers: int = 2, seed: int | Non
         if outcome.status != "graded" or outcome.notes:
             print(f"  {outcome.student}: {outcome.status}. {outcome.reason} {' '.join(outcome.notes)}".rstrip(),
                   file=out)
+    _scores_from_gradebook(main_db, assignment, outcomes)  # what grades.csv says, manual grades included
     _export(course, assignment, outcomes, state, out)
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def _remember_failure(outcome: Outcome, earlier: str | None) -> None:
+    """Keep why an earlier run could not grade this student: in the notes once it is graded, in the reason
+    if it fails again for another reason."""
+    if earlier is None:
+        return
+    earlier = earlier.split(" (an earlier run: ")[0]
+    if outcome.status == "graded":
+        outcome.notes.insert(0, f"an earlier run could not grade it: {earlier}")
+    elif earlier and earlier != outcome.reason:
+        outcome.reason = f"{outcome.reason} (an earlier run: {earlier})"
+
+
+def _withdraw(course: Path, main_db: Path, assignment: str, student: str) -> None:
+    """A submission that could not be graded keeps no autograded score, autograded notebook or feedback
+    of an earlier grading (of an earlier submission, perhaps), so grades.csv and grading-records.csv
+    agree: the earlier submission leaves the gradebook, or, where the instructor graded some of it by
+    hand, only its autograded scores do (the manual grades stay). The student stays in the gradebook,
+    so grades.csv has a row for them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        with Gradebook(f"sqlite:///{main_db}") as gb:
+            gb.update_or_create_student(student)
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                submission = None
+            grades = [g for nb in submission.notebooks for g in nb.grades] if submission is not None else []
+            comments = [c for nb in submission.notebooks for c in nb.comments] if submission is not None else []
+            if any(g.manual_score is not None or g.extra_credit for g in grades) or \
+                    any(c.manual_comment for c in comments):
+                for grade in grades:
+                    grade.auto_score = None
+                    grade.needs_manual_grade = grade.manual_score is None
+                for comment in comments:
+                    comment.auto_comment = None
+                gb.db.commit()
+            elif submission is not None:
+                gb.remove_submission(assignment, student)
+    for folder in ("autograded", "feedback"):
+        shutil.rmtree(course / folder / student / assignment, ignore_errors=True)
+
+
+def _scores_from_gradebook(main_db: Path, assignment: str, outcomes: list[Outcome]) -> None:
+    """Every outcome's score and maximum as the gradebook (and so grades.csv, nbgrader's export) has them."""
+    with Gradebook(f"sqlite:///{main_db}") as gb:
+        top = float(gb.find_assignment(assignment).max_score)
+        for outcome in outcomes:
+            try:
+                outcome.score, outcome.max_score = float(gb.find_submission(assignment, outcome.student).score), top
+            except MissingEntry:
+                outcome.score, outcome.max_score = 0.0, top
 
 
 def _stage(folder: Path, copy: Path) -> str:
@@ -532,8 +689,9 @@ def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict,
     try:
         nbgrader(["export", "--to", "grades.csv"], course)
         print(f"Grades: {course / 'grades.csv'} (nbgrader export)", file=out)
-    except RuntimeError as exc:
-        print(f"nbgrader export failed: {str(exc)[:300]}", file=out)
+    except RuntimeError as exc:  # a grades.csv of an earlier run would disagree with grading-records.csv
+        (course / "grades.csv").unlink(missing_ok=True)
+        print(f"nbgrader export failed, grades.csv removed (run `nbgrader export` again): {str(exc)[:300]}", file=out)
     step = records.course_step(course)
     pending = records.pending_manual(course / "gradebook.db", assignment)  # as of now, after any manual grading
     rows = [{"student": o.student, "status": o.status, "score": records.points_text(o.score, step),

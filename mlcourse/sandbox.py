@@ -44,6 +44,8 @@ import numpy as np
 from . import __version__, grader, jail
 
 CELL_TIME_LIMIT = 10.0  # seconds for one answer cell's top-level code
+RERUN_CELL_LIMIT = 0.5  # seconds for a cell that ran past its limit for an earlier exercise, when run again
+CELL_SLACK = 3.0  # seconds the supervisor waits beyond a cell's limit before it kills a cell deaf to signals
 EXERCISE_TIME_LIMIT = 60.0  # seconds for one exercise in the sandbox, all cases together
 RECORD_LIMIT = 32 * 1024 * 1024  # bytes of records read back per exercise
 # What a refusal by the guard, the jail's seccomp filter, its read-only file system or its limits says
@@ -505,11 +507,15 @@ def _grade_one(k: int, task: dict, job: dict, setup_ns: dict, send, relay_fd: in
         os._exit(code)
     os.close(write_end)
     cells = len(needed_cells(task["function"], [tuple(a) for a in job["answers"]]))
-    cell_phase = float(job.get("cell_limit", CELL_TIME_LIMIT)) * (cells + 1) + 10
+    cell_limit = float(job.get("cell_limit", CELL_TIME_LIMIT))
+    cell_phase = cell_limit * (cells + 1) + 10
     call_phase = float(job.get("call_limit", grader.CALL_TIME_LIMIT)) + 3 * CLOCK_SLACK
     limit = time.monotonic() + float(job.get("timeout", EXERCISE_TIME_LIMIT))
+    # answer cells that ran past their limit: "slow" (stopped) ones run again briefly for later exercises,
+    # "deaf" ones (killed) not at all, so one endless loop costs one cell limit, not one per exercise
+    stuck = job.setdefault("stuck", {})
     reader = _Lines(read_end, RECORD_LIMIT)
-    ended, started = "", False
+    ended, started, running = "", False, None
     lines = reader.lines(min(limit, time.monotonic() + cell_phase))
     while True:
         line = next(lines, None)
@@ -521,13 +527,25 @@ def _grade_one(k: int, task: dict, job: dict, setup_ns: dict, send, relay_fd: in
             continue
         if not isinstance(record, dict):
             continue
-        send({"k": k, "r": record})
-        started = started or record.get("kind") == "start"
-        lines = reader.lines(min(limit, time.monotonic() + (call_phase if started else cell_phase)), lines)
+        wait = call_phase if started else cell_phase
+        if record.get("kind") == "cell" and isinstance(record.get("label"), str):  # for the supervisor only
+            running = record["label"]
+            wait = _cell_limit(running, stuck, cell_limit) + CELL_SLACK
+        else:
+            if record.get("kind") == "note" and record.get("stuck") == running and running is not None:
+                stuck.setdefault(running, "slow")
+            send({"k": k, "r": record})
+            started = started or record.get("kind") == "start"
+            wait = call_phase if started else wait
+        lines = reader.lines(min(limit, time.monotonic() + wait), lines)
     if reader.expired:
+        if not started and running is not None and time.monotonic() < limit:
+            stuck[running] = "deaf"
         ended = (f"the grading process for this exercise did not finish within {job['timeout']:.0f} s"
                  if time.monotonic() >= limit else
                  "a call ran past its time limit and would not stop; it was killed" if started else
+                 f"answer cell `{running}` ran past its time limit and would not stop; it was killed"
+                 if running is not None else
                  "an answer cell ran past its time limit and would not stop; it was killed")
     elif reader.total > RECORD_LIMIT:
         ended = "the exercise wrote more records than allowed; it was stopped"
@@ -574,10 +592,18 @@ def _run_exercise(task: dict, job: dict, ns: dict, records) -> None:
         flush()
 
     watching = _guard(forbidden)
+    stuck, cell_limit = dict(job.get("stuck", {})), float(job.get("cell_limit", CELL_TIME_LIMIT))
     for label, source in needed_cells(function, [tuple(a) for a in job["answers"]]):
-        note = _run_cell(label, source, ns, float(job.get("cell_limit", CELL_TIME_LIMIT)))
+        if stuck.get(label) == "deaf":
+            write({"kind": "note", "text": f"answer cell `{label}` was not run: for an earlier exercise it ran "
+                                         "past its time limit and would not stop"})
+            continue
+        write({"kind": "cell", "label": label})
+        note, stopped = _run_cell(label, source, ns, _cell_limit(label, stuck, cell_limit))
+        if note and stuck.get(label) == "slow":
+            note += f" (for an earlier exercise it ran past {cell_limit:g} s)"
         if note:
-            write({"kind": "note", "text": note})
+            write({"kind": "note", "text": note, **({"stuck": label} if stopped else {})})
         watching()
     fn = ns.get(function)
     if function not in ns:
@@ -596,22 +622,28 @@ def _run_exercise(task: dict, job: dict, ns: dict, records) -> None:
             break
 
 
-def _run_cell(label: str, source: str, ns: dict, limit: float) -> str:
-    """Run one answer cell's top-level code; '' or a sentence on what went wrong."""
+def _cell_limit(label: str, stuck: dict, limit: float) -> float:
+    """The seconds answer cell `label` may run: its limit, or briefly if it ran past it before."""
+    return min(limit, RERUN_CELL_LIMIT) if stuck.get(label) == "slow" else limit
+
+
+def _run_cell(label: str, source: str, ns: dict, limit: float) -> tuple[str, bool]:
+    """Run one answer cell's top-level code; ('' or a sentence on what went wrong, whether it was stopped)."""
     try:
         code = compile(source, f"{_CELL_PREFIX}{label}>", "exec")
     except SyntaxError as exc:
-        return f"answer cell `{label}` has a syntax error (line {exc.lineno}): {exc.msg}"
+        return f"answer cell `{label}` has a syntax error (line {exc.lineno}): {exc.msg}", False
     deadline = grader._Deadline(limit)
     with _silenced():
         try:
             deadline.call(exec, (code, ns), {})
         except BaseException as exc:  # noqa: BLE001 - report it and grade what the cell defined before
             if deadline.expired:
-                return f"answer cell `{label}` was stopped after {limit:g} s"
+                return f"answer cell `{label}` was stopped after {limit:g} s", True
             text = BaseException.__str__(exc)[:200]
-            return f"answer cell `{label}` raised {type(exc).__name__} at its top level" + (f" ({text})" if text else "")
-    return f"answer cell `{label}` was stopped after {limit:g} s" if deadline.expired else ""
+            return (f"answer cell `{label}` raised {type(exc).__name__} at its top level" + (f" ({text})" if text else ""),
+                    False)
+    return (f"answer cell `{label}` was stopped after {limit:g} s", True) if deadline.expired else ("", False)
 
 
 @contextlib.contextmanager

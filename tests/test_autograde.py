@@ -98,14 +98,28 @@ ATTACKS = {  # student: (notebook maker, attacked exercise or None)
         "while True:\n    pass\n" + _solutions()["graph_forward"])), "graph_forward"),
     "floods_output": (lambda course: _solved(course, graph_forward=(
         "print('x' * 3_000_000)\n" + _solutions()["graph_forward"])), None),
+    # a function that never returns, which the figure cells and the check below it call
+    "loops_in_function": (lambda course: _solved(course, numerical_derivative=LOOPING_FUNCTION), "numerical_derivative"),
+    # endless loops at the top of two answer cells (sigmoid's is needed by two later exercises too)
+    "loops_twice": (lambda course: _solved(course, graph_forward="while True:\n    pass\n" + _solutions()["graph_forward"],
+                                           sigmoid="while True:\n    pass\n" + _solutions()["sigmoid"]), None),
 }
+LOOPING_FUNCTION = "def numerical_derivative(f, x, h=1e-5):\n    while True:\n        pass\n"
+ANSWER_CELL_TIMEOUT = 3  # seconds (c.AnswerCells.timeout) in the test classes; nbgrader's cell limit is 8 s
 
 
 # --- Attacks on the jail (mlcourse/jail.py): one student per class of attack, each beside honest classmates.
 def _plain_cell(nb, source):
-    """A code cell with no nbgrader metadata after the setup cell: it runs only in nbgrader's kernel."""
+    """A code cell with no nbgrader metadata after the setup cell (a figure cell: not run while grading,
+    unless c.SafeExecute.figure_cells = "run")."""
     nb.cells.insert(2, nbformat.v4.new_code_cell(source))
     return nb
+
+
+def _kernel_only(source):
+    """Top-level code for an answer cell that does its work in nbgrader's kernel and fails quietly in the
+    sandbox (which runs answer cells too)."""
+    return "try:\n" + "".join(f"    {line}\n" for line in source.splitlines()) + "except Exception:\n    pass\n"
 
 
 _CALL_REFERENCE_IN_THREAD = """import sys, importlib, time
@@ -239,8 +253,10 @@ JAILBREAKS = {  # student: (notebook maker, {attacked exercise: what grading-rec
         logistic_loss=_COPY_OF_REFERENCE_CODE),
         {"graph_forward": "can't start new thread", "graph_backward": "Operation not permitted",
          "logistic_loss": "object.__getattr__ is not allowed"}),
-    "jb_precomputes_in_kernel": (lambda course: _plain_cell(_solved(course, sigmoid=_REPLAY_PRECOMPUTED),
-                                                            _PRECOMPUTE_IN_KERNEL), {"sigmoid": None}),
+    "jb_precomputes_in_kernel": (lambda course: _solved(
+        course, sigmoid=_REPLAY_PRECOMPUTED,
+        numerical_derivative=_kernel_only(_PRECOMPUTE_IN_KERNEL) + _solutions()["numerical_derivative"]),
+        {"sigmoid": None}),
     "jb_rewrites_classmates": (_rewrite_classmates, {"sse_line_gradients": "No such file or directory"}),
     "jb_persists": (lambda course: _solved(course, numerical_derivative=_PERSIST),
                     {"numerical_derivative": "Read-only file system"}),
@@ -249,7 +265,7 @@ JAILBREAKS = {  # student: (notebook maker, {attacked exercise: what grading-rec
     "jb_limits": (lambda course: _solved(course, **_LIMITS),
                   {"graph_forward": "would not stop; it was killed", "graph_backward": "MemoryError",
                    "logistic_loss": "would not stop; it was killed"}),
-    "jb_escapes": (lambda course: _plain_cell(_solved(course, sse_line_gradients=_ESCAPES), _SPY_ON_CLASSMATES),
+    "jb_escapes": (lambda course: _solved(course, sse_line_gradients=_kernel_only(_SPY_ON_CLASSMATES) + _ESCAPES),
                    {"sse_line_gradients": "'PermissionError', 'OSError', 'OSError', 'FileNotFoundError'"}),
     "zz_honest_last": (lambda course: _solved(course), {}),  # graded after the attackers
 }
@@ -264,16 +280,29 @@ BROKEN = {  # student: (how to make the folder, what the report says)
 }
 
 
+def _course(folder, *config):
+    """A scratch nbgrader course with notebook 01 released; `config`: lines added to its nbgrader_config.py."""
+    import shutil
+
+    course = folder / "grading"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text((ROOT / "grading" / "nbgrader_config.py").read_text()
+                                               + "".join(f"\n{line}" for line in config) + "\n")
+    shutil.copytree(ROOT / "grading" / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course)
+    return course
+
+
+def _submit(course, student, nb):
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The class, graded once in parallel: (course folder, outcomes by student, printed report)."""
-    course = tmp_path_factory.mktemp("class") / "grading"
-    course.mkdir()
-    (course / "nbgrader_config.py").write_text((ROOT / "grading" / "nbgrader_config.py").read_text())
-    import shutil
-
-    shutil.copytree(ROOT / "grading" / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
-    nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course)
+    course = _course(tmp_path_factory.mktemp("class"), f"c.AnswerCells.timeout = {ANSWER_CELL_TIMEOUT}")
     for student, (make, _) in {**ATTACKS, **JAILBREAKS}.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
@@ -393,8 +422,8 @@ def test_rerunning_is_idempotent_and_regrading_with_the_seed_reproduces_the_scor
     course, outcomes, _ = graded
     before = {s: _cell_scores(course, s) for s in ATTACKS}
     again = io.StringIO()
-    autograde.grade_class(course, ASSIGNMENT, workers=2, out=again)
-    assert "0 submission(s)" in again.getvalue()
+    autograde.grade_class(course, ASSIGNMENT, workers=2, out=again)  # nor the broken ones: only a resubmission helps
+    assert "0 submission(s)" in again.getvalue(), again.getvalue()
     assert {s: _cell_scores(course, s) for s in ATTACKS} == before
     autograde.grade_class(course, ASSIGNMENT, workers=2, seed=SEED, regrade=True,
                           students=["solved", "redefines_checker"], out=io.StringIO())
@@ -473,3 +502,148 @@ def test_without_a_jail_autograde_stops_and_says_how_to_get_one(graded, monkeypa
     assert autograde.main([ASSIGNMENT, "--course", str(graded[0])]) == 2
     said = capsys.readouterr().err
     assert "apt install bubblewrap" in said and "--no-isolation" in said and "container" in said
+
+
+# --- Limits: an endless loop costs its exercise and at most one cell limit; figure cells do not score.
+def _timeouts(nb):
+    """The cells of an autograded notebook that ran into a time limit in nbgrader's kernel."""
+    return [c for c in nb.cells if c.cell_type == "code" and any(
+        o.get("ename") == "CellTimeoutError" or "interrupted after" in o.get("text", "") for o in c.get("outputs", []))]
+
+
+def _autograded(course, student):
+    return nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+
+
+def _figures(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("nbgrader")]
+
+
+def test_figure_cells_are_not_run_and_a_function_that_never_returns_costs_no_cell_limit(graded):
+    """Figure cells never score, so they are not run while grading: a function that never returns, called by
+    figures and by its check, costs its exercise (each hidden call is stopped after 3 s) and no cell limit."""
+    course, outcomes, _ = graded
+    for student in ("solved", "loops_in_function"):
+        nb = _autograded(course, student)
+        assert _figures(nb) and all("".join(o.get("text", "") for o in c.outputs) == autograde.NOT_RUN + "\n"
+                                    for c in _figures(nb)), student
+        assert not _timeouts(nb), student
+    assert not [n for n in outcomes["loops_in_function"].notes if "kernel" in n], outcomes["loops_in_function"].notes
+    assert "loop that never ends" in _graded_text(course, "loops_in_function", "test_numerical_derivative")
+
+
+def test_a_loop_at_the_top_of_an_answer_cell_costs_one_answer_cell_limit(graded):
+    """The kernel interrupts it after the answer cells' limit (c.AnswerCells.timeout, as in the sandbox, not
+    nbgrader's cell limit) and runs no further cell; the sandbox stops it after the same limit."""
+    course, outcomes, _ = graded
+    assert len(_timeouts(_autograded(course, "loops_forever"))) == 1
+    notes = " ".join(outcomes["loops_forever"].notes)
+    assert f"interrupted after {ANSWER_CELL_TIMEOUT} s" in notes and "(grade id graph_forward)" in notes, notes
+    assert f"answer cell `graph_forward` was stopped after {ANSWER_CELL_TIMEOUT} s" in notes, notes
+
+
+def test_two_loops_at_the_top_of_answer_cells_cost_one_limit_in_the_kernel_and_one_each_in_the_sandbox(graded):
+    """The kernel stops at the first; in the sandbox each stuck cell waits out its limit once, and the
+    exercises after it that need the same cell run it again for 0.5 s only."""
+    course, outcomes, _ = graded
+    assert len(_timeouts(_autograded(course, "loops_twice"))) == 1
+    notes = outcomes["loops_twice"].notes
+    said = " ".join(notes)
+    assert f"answer cell `sigmoid` was stopped after {ANSWER_CELL_TIMEOUT} s" in said, notes
+    again = [n for n in notes if "was stopped after 0.5 s (for an earlier exercise it ran past" in n]
+    assert {n.split(": ")[1] for n in again} == {"test_sigmoid_derivative", "test_logistic_loss_dz"}, notes
+    scores = _cell_scores(course, "loops_twice")
+    assert scores["test_graph_forward"][0] == scores["test_sigmoid"][0] == 0
+    assert all(score == top for cell, (score, top) in scores.items()  # the others graded with the reference sigmoid
+               if cell not in ("test_graph_forward", "test_sigmoid")), scores
+
+
+def _records(course):
+    """Each student's last row of grading-records.csv."""
+    with open(course / "grading-records.csv", newline="") as f:
+        return {r["student"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
+
+
+def _grades_csv(course):
+    with open(course / "grades.csv", newline="") as f:
+        return {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
+
+
+def _assert_records_agree_with_grades_csv(course):
+    records, grades = _records(course), _grades_csv(course)
+    assert set(records) <= set(grades), set(records) - set(grades)
+    for student, row in records.items():
+        assert float(row["score"]) == pytest.approx(float(grades[student]["raw_score"]), abs=0.01), (student, row)
+        assert float(row["max_score"]) == pytest.approx(float(grades[student]["max_score"]), abs=0.01), (student, row)
+
+
+def test_grading_records_and_grades_csv_agree(graded):
+    _assert_records_agree_with_grades_csv(graded[0])
+
+
+FIGURE_CELL_TIMEOUT = 5  # an honest figure cell of notebook 01 takes at most 3 s on a busy machine
+LOOPING_GRAPH_FORWARD = "def graph_forward(a, b, c):\n    while True:\n        pass\n"
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory):
+    """A class of one, graded with its figure cells run, each for at most 5 s (nbgrader's cell limit stays
+    120 s): `graph_forward` never returns, and two figure cells call it. (course, outcome)."""
+    course = _course(tmp_path_factory.mktemp("limited"), f"c.AnswerCells.timeout = {ANSWER_CELL_TIMEOUT}",
+                     'c.SafeExecute.figure_cells = "run"', f"c.SafeExecute.figure_cell_timeout = {FIGURE_CELL_TIMEOUT}")
+    _submit(course, "loops_late", _solved(course, graph_forward=LOOPING_GRAPH_FORWARD))
+    outcomes = autograde.grade_class(course, ASSIGNMENT, workers=1, seed=SEED, out=io.StringIO())
+    return course, outcomes[0]
+
+
+def test_figure_cells_when_run_are_time_boxed_and_one_endless_loop_costs_one_limit(limited):
+    """With c.SafeExecute.figure_cells = "run" the feedback shows the figures; the first figure cell that calls
+    the endless function is interrupted after 5 s (not nbgrader's 120 s) and the kernel runs no further cell."""
+    course, outcome = limited
+    assert outcome.status == "graded", outcome
+    nb = _autograded(course, "loops_late")
+    figures = _figures(nb)
+    stuck = next(k for k, c in enumerate(figures) if "graph_explorer(graph_forward" in c.source)
+    assert [c.source for c in _timeouts(nb)] == [figures[stuck].source]  # one limit, in the first that calls it
+    assert any("image/png" in o.get("data", {}) or "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for c in figures[:stuck] for o in c.outputs), "the figures before it were drawn"
+    assert all(not c.outputs for c in figures[stuck + 1:])  # nor the later ones (one of them calls it too)
+    assert f"interrupted after {FIGURE_CELL_TIMEOUT} s" in " ".join(outcome.notes), outcome.notes
+    assert outcome.seconds < 120, outcome  # less than one cell limit in all
+    scores = _cell_scores(course, "loops_late")
+    assert scores.pop("test_graph_forward")[0] == 0
+    assert all(score == top for score, top in scores.values()), scores
+
+
+def test_a_failed_student_is_tried_again_and_grades_csv_never_keeps_an_old_score(limited):
+    """A resubmission that cannot be graded (here: a run with a 1 s limit per submission) takes the earlier
+    submission's autograded scores out of grades.csv (the instructor's manual grade stays); the next run tries
+    it again, keeps the earlier reason, and grades.csv and grading-records.csv say the same throughout."""
+    from nbgrader.api import Gradebook
+
+    course, outcome = limited
+    assert outcome.score > 0
+    _assert_records_agree_with_grades_csv(course)
+    config = (course / "nbgrader_config.py").read_text()
+    (course / "nbgrader_config.py").write_text(config.replace('figure_cells = "run"', 'figure_cells = "skip"'))
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.find_grade("why_central", ASSIGNMENT, ASSIGNMENT, "loops_late").manual_score = 1.5
+        gb.db.commit()
+    _submit(course, "loops_late", _solved(course, sigmoid=WRONG_SIGMOID))  # a new submission, with one mistake
+    failed = autograde.grade_class(course, ASSIGNMENT, students=["loops_late"], timeout=1, feedback=False,
+                                   out=io.StringIO())
+    assert failed[0].status == "failed" and "longer than 1 s" in failed[0].reason, failed
+    assert _records(course)["loops_late"]["status"] == "failed"
+    assert float(_grades_csv(course)["loops_late"]["raw_score"]) == 1.5  # the manual grade only
+    _assert_records_agree_with_grades_csv(course)
+    assert not (course / "feedback" / "loops_late" / ASSIGNMENT).exists()
+    report = io.StringIO()
+    again = autograde.grade_class(course, ASSIGNMENT, students=["loops_late"], feedback=False, out=report)
+    assert "1 submission(s)" in report.getvalue() and "trying again 1 that failed before" in report.getvalue()
+    assert again[0].status == "graded", again
+    assert "an earlier run could not grade it: grading took longer than 1 s" in " ".join(again[0].notes)
+    scores = _cell_scores(course, "loops_late")
+    assert scores["test_sigmoid"][0] == 0 and scores["test_graph_forward"][0] == 1
+    assert float(_grades_csv(course)["loops_late"]["raw_score"]) == \
+        pytest.approx(1.5 + sum(score for score, _ in scores.values() if score))
+    _assert_records_agree_with_grades_csv(course)

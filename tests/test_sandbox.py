@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import nbformat
 import numpy as np
@@ -238,9 +239,32 @@ def test_a_real_segfault_costs_only_its_exercise():
     assert_only_sigmoid_hurt(grade(attack), "SIGSEGV")
 
 
-def test_an_endless_loop_at_the_top_of_a_cell_is_stopped():
+def test_an_endless_loop_at_the_top_of_a_cell_is_stopped_and_costs_its_limit_once():
+    """Stopped after the cell limit for the first exercise that needs the cell; the later ones that need it
+    (through `sigmoid`) run it again for 0.5 s only, and are graded with the reference `sigmoid`."""
     verdicts = grade("while True:\n    pass\n" + HONEST_SIGMOID, cell_limit=1.0)
-    assert "was stopped after" in verdicts[ATTACKED].feedback
+    assert verdicts[ATTACKED].notes == ["answer cell `sigmoid` was stopped after 1 s"], verdicts[ATTACKED].notes
+    for exercise_id in DEPENDENT - {ATTACKED}:
+        assert "answer cell `sigmoid` was stopped after 0.5 s (for an earlier exercise it ran past 1 s)" in \
+            verdicts[exercise_id].feedback, verdicts[exercise_id].feedback
+        assert verdicts[exercise_id].points == FULL[exercise_id], verdicts[exercise_id].feedback
+    assert_only_sigmoid_hurt(verdicts, "not defined")
+
+
+def test_a_cell_deaf_to_signals_is_killed_once_and_not_run_again():
+    """A cell stuck inside C code (deaf to the time limit's signal) is killed after its limit and a little
+    slack, and not run again for the later exercises that need it."""
+    attack = "import hashlib\nhashlib.pbkdf2_hmac('sha256', b'x', b'y', 10**9)  # minutes inside C\n" + HONEST_SIGMOID
+    start = time.monotonic()
+    verdicts = grade(attack, cell_limit=1.0)
+    elapsed = time.monotonic() - start
+    assert "answer cell `sigmoid` ran past its time limit and would not stop; it was killed" in \
+        verdicts[ATTACKED].feedback, verdicts[ATTACKED].feedback
+    for exercise_id in DEPENDENT - {ATTACKED}:
+        assert "answer cell `sigmoid` was not run" in verdicts[exercise_id].feedback, verdicts[exercise_id].feedback
+        assert verdicts[exercise_id].points == FULL[exercise_id], verdicts[exercise_id].feedback
+    assert_only_sigmoid_hurt(verdicts)
+    assert elapsed < 30, elapsed  # killed once, after 1 + 3 s (it was about 12 s for each of the three exercises)
 
 
 def test_a_process_that_never_ends_is_killed():
