@@ -1,16 +1,18 @@
 """How fast a class is graded: serial `nbgrader autograde` against `python -m mlcourse.autograde`, in one run.
 
     .venv/bin/python benchmarks/class_grading.py [--students 60] [--assignment 01_derivatives] [--workers 2]
-                                                  [--single 3]
+                                                  [--rounds 4] [--plain] [--single 3]
     .venv/bin/python benchmarks/class_grading.py --no-isolation [--students 12]
 
 1. **The class.** The same synthetic class (it cycles through the solutions, the unmodified release, and the
-   release with the notebook's planted mistakes from tests/test_nbgrader.py) graded twice with the same
+   release with the notebook's planted mistakes from tests/test_nbgrader.py) graded with the same
    seed and the course's configuration: serially by `nbgrader autograde` followed by `nbgrader
    generate_feedback`, and by `python -m mlcourse.autograde` with `--workers` processes (its feedback
-   and export included). The class arrives in `--rounds` parts and the two tools take turns on each part
-   (serial first, then parallel first, ...), so that a change in the machine's load hits both alike.
-   Prints both wall-clock times, the speed-up, and whether every autograded cell got the same score.
+   and export included); with `--plain` also serially by nbgrader with its own default preprocessors (as
+   in 2.). The class arrives in `--rounds` parts and the tools take turns going first on each part, so
+   that a change in the machine's load hits all alike. Prints the wall-clock times, the speed-ups, and
+   whether every autograded cell got the same score. The course's preprocessors run the sandbox while the
+   kernel runs, so serial nbgrader with them keeps both cores busy part of the time too.
 2. **One submission** (the solutions), `--single` times each, alternating: plain nbgrader, i.e. its own
    default preprocessors and none of the course's (no jail, no sandbox; the hidden tests run in the
    notebook's kernel, and so do the figure cells): `nbgrader autograde`, `generate_feedback` and `export`,
@@ -101,6 +103,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=4, help="the class is graded in this many parts, the two tools "
                         "taking turns (serial first, then parallel first, ...), so that a change in load hits both")
+    parser.add_argument("--plain", action="store_true", help="grade the class a third time, serially with "
+                        "nbgrader's own preprocessors (no jail, no sandbox, every cell run in the kernel)")
     parser.add_argument("--single", type=int, default=3, help="runs of each tool on one submission (0: none)")
     parser.add_argument("--no-isolation", action="store_true",
                         help="compare grading in jails with grading without them (mlcourse/jail.py)")
@@ -112,16 +116,24 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as scratch:
         if args.students:
-            ok = compare_class(Path(scratch), a, args.students, args.workers, args.rounds)
+            ok = compare_class(Path(scratch), a, args.students, args.workers, args.rounds, args.plain)
         if args.single:
             ok = single_submission(Path(scratch), a, args.single) and ok
     return 0 if ok else 1
 
 
-def compare_class(scratch: Path, assignment: str, students: int, workers: int, rounds: int) -> bool:
-    """The class graded by both tools in `rounds` parts, taking turns; the wall-clock seconds of each."""
+LABELS = {"serial": "serial nbgrader autograde + generate_feedback (the course's preprocessors)",
+          "plain": "serial nbgrader autograde + generate_feedback (nbgrader's own preprocessors)",
+          "parallel": "mlcourse.autograde, {workers} worker(s)"}
+
+
+def compare_class(scratch: Path, assignment: str, students: int, workers: int, rounds: int, plain: bool) -> bool:
+    """The class graded by each tool in `rounds` parts, taking turns; the wall-clock seconds of each."""
     a = assignment
-    courses = {tool: make_course(scratch / tool, a, students) for tool in ("serial", "parallel")}
+    tools = ["serial", "plain", "parallel"] if plain else ["serial", "parallel"]
+    courses = {tool: make_course(scratch / tool, a, students) for tool in tools}
+    if plain:
+        (courses["plain"] / "nbgrader_config.py").write_text(PLAIN_CONFIG)
     waiting = {tool: scratch / f"{tool}-waiting" for tool in courses}
     for tool, course in courses.items():  # submissions wait outside submitted/ until their round
         shutil.move(course / "submitted", waiting[tool])
@@ -132,26 +144,27 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
           f"taking turns; {load()}", flush=True)
     for k in range(rounds):
         part = [f"student{i:03d}" for i in range(students) if i * rounds // students == k]
-        for tool in ("serial", "parallel") if k % 2 == 0 else ("parallel", "serial"):
+        for tool in tools[k % len(tools):] + tools[:k % len(tools)]:
             for student in part:
                 shutil.move(waiting[tool] / student, courses[tool] / "submitted" / student)
             wall_start = time.perf_counter()
-            if tool == "serial":  # nbgrader skips the students it autograded (and gave feedback) before
+            if tool != "parallel":  # nbgrader skips the students it autograded (and gave feedback) before
                 nbgrader(["autograde", a, "--create"], courses[tool])
                 nbgrader(["generate_feedback", a], courses[tool])
             else:  # it grades only the new submissions, and exports grades.csv each time
                 outcomes = autograde.grade_class(courses[tool], a, workers=workers, seed=SEED, out=io.StringIO())
                 graded = sum(o.status == "graded" for o in outcomes)
             wall[tool] += time.perf_counter() - wall_start
-        print(f"  round {k + 1}: {len(part)} students; serial {wall['serial']:.0f} s, parallel {wall['parallel']:.0f} s "
-              f"so far; {load()}", flush=True)
-    same = scores(courses["serial"], a) == scores(courses["parallel"], a)
+        print(f"  round {k + 1}: {len(part)} students; " + ", ".join(f"{t} {wall[t]:.0f} s" for t in tools)
+              + f" so far; {load()}", flush=True)
+    same = all(scores(courses[t], a) == scores(courses["parallel"], a) for t in tools)
     feedback = all((c / "feedback" / f"student{i:03d}" / a / f"{a}.html").exists()
                    for c in courses.values() for i in range(students))
-    print(f"  serial nbgrader autograde + generate_feedback: {wall['serial']:7.1f} s")
-    print(f"  mlcourse.autograde, {workers} workers:               {wall['parallel']:7.1f} s "
-          f"(x{wall['serial'] / wall['parallel']:.2f}); {graded} graded")
-    print(f"  same score in every cell: {same}; feedback for everyone in both: {feedback}; {load()}", flush=True)
+    for tool in tools:
+        print(f"  {LABELS[tool].format(workers=workers) + ':':78} {wall[tool]:6.1f} s" + (
+            f" (mlcourse.autograde x{wall[tool] / wall['parallel']:.2f} faster)" if tool != "parallel" else
+            f"; {graded} graded"))
+    print(f"  same score in every cell: {same}; feedback for everyone: {feedback}; {load()}", flush=True)
     return same and feedback and graded == students
 
 
