@@ -64,7 +64,7 @@ from traitlets.config import Configurable  # noqa: E402
 from . import __version__, grader, jail, records, sandbox  # noqa: E402
 from .build import nbgrader, nbgrader_env  # noqa: E402
 from .notes import (ANSWER_KEY, NOTES_KEY, RestoreCellMetadata, RestoreLockedCells, defines,  # noqa: E402,F401
-                    sanitizing_notes, syntax_errors, timed_out)
+                    sanitizing_notes, syntax_errors)
 from .records import RoundedCsvExport  # noqa: E402,F401 - nbgrader_config.py installs these from here
 
 EARLY_KEY = "mlcourse_sandbox"  # in nbgrader's resources: the sandbox's job and verdicts, started before the kernel
@@ -94,7 +94,7 @@ class SafeExecute(Execute):
         self._stopped = False  # once a cell died, stopped answering or ran past its limit: no more cells
         self._timed_out = None
         self._answer_limit = AnswerCells(config=self.config).timeout
-        later = [p for p in self.config.Autograde.get("autograde_preprocessors", []) if p is IsolatedGrades]
+        later = any(p is IsolatedGrades for p in self.config.Autograde.get("autograde_preprocessors", []))
         if later and resources and "nbgrader" in resources:  # the sandbox grades meanwhile, on another core
             IsolatedGrades(config=self.config).start(nb, resources)
         if jail.isolation_wanted():
@@ -184,22 +184,28 @@ class IsolatedGrades(NbGraderPreprocessor):
         "0: not rounded), never up to full marks they did not earn; grading-records.csv, grades.csv "
         "(RoundedCsvExport) and the class report show totals to the same step.")).tag(config=True)
 
-    def job(self, nb, resources) -> tuple:
+    def job(self, nb, resources, known: tuple | None = None) -> tuple:
         """What the sandbox grades: the gradebook's test cells and setup, the notebook's answer cells, the seed
-        and the configured policies (all plain data, so two jobs compare equal when they are the same)."""
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
-            notebook = gb.find_notebook(info["notebook"], info["assignment"])
-            sources = {cell.name: cell.source for cell in notebook.source_cells}
-            graded_ids = {cell.name for cell in notebook.grade_cells}
-        tests = tuple((grade_id, task) for grade_id, source in sources.items() if grade_id in graded_ids
-                      for task in [graded_task(source)] if task is not None)
+        and the configured policies (all plain data, so two jobs compare equal when they are the same). The
+        test cells and setup of a job `known` from earlier in the same pass are taken from it: the gradebook
+        cannot have changed, so it is read once per notebook."""
+        if known is not None:
+            tests, setup = known[:2]
+        else:
+            info = resources["nbgrader"]
+            with Gradebook(info["db_url"]) as gb:
+                notebook = gb.find_notebook(info["notebook"], info["assignment"])
+                sources = {cell.name: cell.source for cell in notebook.source_cells}
+                graded_ids = {cell.name for cell in notebook.grade_cells}
+            tests = tuple((grade_id, task) for grade_id, source in sources.items() if grade_id in graded_ids
+                          for task in [graded_task(source)] if task is not None)
+            setup = sources.get("setup", "")
         # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids).
         answers = tuple((cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
                         for index, cell in enumerate(nb.cells)
                         if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
                                                          or cell.metadata.get(ANSWER_KEY)))
-        return (tests, sources.get("setup", ""), answers, grader.grading_seed() or 0, AnswerCells(config=self.config).timeout,
+        return (tests, setup, answers, grader.grading_seed() or 0, AnswerCells(config=self.config).timeout,
                 self.partial_credit, self.graded_with)
 
     @staticmethod
@@ -221,11 +227,10 @@ class IsolatedGrades(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        job = self.job(nb, resources)
         started, future = resources.pop(EARLY_KEY, (None, None))
+        job = self.job(nb, resources, known=started)
         verdicts = future.result() if started == job else self.grade(job)
-        seed = job[3]
-        answers = job[2]
+        _, _, answers, seed, *_ = job
         broken = syntax_errors(list(answers))
         for verdict in verdicts.values():
             verdict.points = records.cell_points(verdict.points, verdict.task.points, self.round_to)
@@ -238,7 +243,7 @@ class IsolatedGrades(NbGraderPreprocessor):
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and grade_id in verdicts:
                 cell.outputs = _outputs(verdicts[grade_id])
-        said = (sanitizing_notes(nb) + resources.get(NOTES_KEY, []) + timed_out(nb, self.config.Execute.get("timeout"))
+        said = (sanitizing_notes(nb) + resources.get(NOTES_KEY, [])  # SafeExecute's: a dead kernel, a time limit
                 + [f"{cell}: syntax error ({why}); nothing in this answer cell was graded"
                    for cell, (why, _) in broken.items()]
                 + [f"{g}: {n}" for g, v in verdicts.items() for n in v.notes])
@@ -437,14 +442,17 @@ def _withdraw(course: Path, main_db: Path, assignment: str, student: str) -> Non
 
 
 def _scores_from_gradebook(main_db: Path, assignment: str, outcomes: list[Outcome]) -> None:
-    """Every outcome's score and maximum as the gradebook (and so grades.csv, nbgrader's export) has them."""
+    """Every outcome's score and maximum as the gradebook (and so grades.csv, nbgrader's export) has them, and
+    its points still to grade by hand as of now (after any manual grading)."""
     with Gradebook(f"sqlite:///{main_db}") as gb:
         top = float(gb.find_assignment(assignment).max_score)
         for outcome in outcomes:
             try:
-                outcome.score, outcome.max_score = float(gb.find_submission(assignment, outcome.student).score), top
+                submission = gb.find_submission(assignment, outcome.student)
+                outcome.score, outcome.max_score = float(submission.score), top
+                outcome.manual = records.pending_points(submission)
             except MissingEntry:
-                outcome.score, outcome.max_score = 0.0, top
+                outcome.score, outcome.max_score, outcome.manual = 0.0, top, 0.0
 
 
 def _stage(folder: Path, copy: Path) -> str:
@@ -650,7 +658,7 @@ def _scores(worker_db: Path, course: Path, assignment: str, student: str, expect
     with Gradebook(f"sqlite:///{worker_db}") as gb:
         submission = gb.find_submission(assignment, student)
         score, max_score = records.rounded(submission.score, step), records.rounded(submission.max_score, step)
-    manual = records.pending_manual(worker_db, assignment, student).get(student, 0.0)
+        manual = records.pending_points(submission)
     notes = []
     for name in expected:
         path = course / "autograded" / student / assignment / f"{name}.ipynb"
@@ -693,14 +701,13 @@ def _export(course: Path, assignment: str, outcomes: list[Outcome], state: dict,
         (course / "grades.csv").unlink(missing_ok=True)
         print(f"nbgrader export failed, grades.csv removed (run `nbgrader export` again): {str(exc)[:300]}", file=out)
     step = records.course_step(course)
-    pending = records.pending_manual(course / "gradebook.db", assignment)  # as of now, after any manual grading
     rows = [{"student": o.student, "status": o.status, "score": records.points_text(o.score, step),
              "max_score": records.points_text(o.max_score, step),
-             "pending_manual": records.points_text(pending.get(o.student, 0.0), step) if o.status == "graded" else "",
+             "pending_manual": records.points_text(o.manual, step) if o.status == "graded" else "",
              "seed": state["seed"], "mlcourse": state["mlcourse"], "seconds": f"{o.seconds:.1f}", "reason": o.reason,
              "notes": " | ".join(o.notes), "isolation": o.isolation} for o in outcomes]
     path = records.write_records(course, assignment, rows)
-    waiting = {s: p for s, p in pending.items() if p and s in {o.student for o in outcomes}}
+    waiting = {o.student: o.manual for o in outcomes if o.manual}
     if waiting:
         print(f"To grade by hand (Formgrader): {records.points_text(sum(waiting.values()), step)} points of "
               f"free-response answers from {len(waiting)} student(s).", file=out)

@@ -7,7 +7,7 @@ cell as released lacks its hidden tests, which is no change of the student's: it
 nbgrader's "checksum has changed" warning, so that a cell a student really edited stands out.
 
 After the kernel ran (`IsolatedGrades`): `syntax_errors` (answer cells that cannot run, so nothing in
-them is graded) and `timed_out` (cells nbgrader's kernel interrupted at the cell time limit).
+them is graded); a cell stopped at its time limit is noted by `SafeExecute` itself (mlcourse/autograde.py).
 
 The notes reach `IsolatedGrades`, which runs in nbgrader's second pass over the notebook, in the
 notebook's metadata (`NOTES_KEY`), stamped with a token of this process: notes a submission brought
@@ -165,15 +165,3 @@ def defines(source: str, function: str) -> bool:
     """Whether broken code looks as if it defines `function` (it cannot be parsed, so by its text)."""
     return re.search(rf"^\s*(async\s+)?def\s+{re.escape(function)}\b|^\s*{re.escape(function)}\s*=", source,
                      re.M) is not None
-
-
-def timed_out(nb: NotebookNode, limit) -> list[str]:
-    """Cells nbgrader's kernel interrupted at the cell time limit (Execute.timeout): it then runs on."""
-    notes = []
-    for index, cell in enumerate(nb.cells):
-        if any(out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError"
-               for out in cell.get("outputs", [])):
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            notes.append(f"{grade_id or f'cell {index + 1}'}: ran past the kernel's cell time limit"
-                         + (f" ({limit} s)" if limit else "") + " and was interrupted; the notebook ran on")
-    return notes

@@ -116,9 +116,14 @@ def pending_manual(db: Path, assignment: str, student: str | None = None) -> dic
         except MissingEntry:
             return pending
         for submission in submissions:
-            pending[submission.student.id] = sum(float(g.max_score) for nb in submission.notebooks for g in nb.grades
-                                                 if g.needs_manual_grade and g.manual_score is None)
+            pending[submission.student.id] = pending_points(submission)
     return pending
+
+
+def pending_points(submission) -> float:
+    """The points of a gradebook submission that wait for a person: free-response answers not yet graded."""
+    return sum(float(g.max_score) for nb in submission.notebooks for g in nb.grades
+               if g.needs_manual_grade and g.manual_score is None)
 
 
 # ---------------------------------------------------------------------------------------------------
