@@ -170,9 +170,9 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
 
 def single_submission(scratch: Path, assignment: str, runs: int) -> bool:
     """The solutions graded alone, `runs` times by each tool, taking turns (plain, mlcourse, mlcourse, plain...)."""
-    plain = make_course(scratch / "plain", assignment, 1)
+    plain = make_course(scratch / "single-plain", assignment, 1)
     (plain / "nbgrader_config.py").write_text(PLAIN_CONFIG)
-    course = make_course(scratch / "mlcourse", assignment, 1)
+    course = make_course(scratch / "single-mlcourse", assignment, 1)
     student = "student000"
     ml_command = [sys.executable, "-m", "mlcourse.autograde", assignment, "--course", str(course), "--student",
                   student, "--workers", "1", "--seed", str(SEED)]

@@ -87,7 +87,8 @@ class SafeExecute(Execute):
     figure_cells = Enum(("skip", "run"), default_value="skip", help=(
         "Code cells nbgrader does not grade (figures, widgets, experiments, cells a student added): 'skip' "
         "(the default: they never score, and a student's endless loop there would cost a cell limit each) "
-        "or 'run' them, each for at most figure_cell_timeout seconds, so that the feedback shows them.")).tag(config=True)
+        "or 'run' them, each for at most figure_cell_timeout seconds, so that the feedback shows them.")
+    ).tag(config=True)
     figure_cell_timeout = Integer(10, help="Seconds a figure cell may run when figure_cells is 'run'.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):

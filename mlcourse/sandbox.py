@@ -641,8 +641,8 @@ def _run_cell(label: str, source: str, ns: dict, limit: float) -> tuple[str, boo
             if deadline.expired:
                 return f"answer cell `{label}` was stopped after {limit:g} s", True
             text = BaseException.__str__(exc)[:200]
-            return (f"answer cell `{label}` raised {type(exc).__name__} at its top level" + (f" ({text})" if text else ""),
-                    False)
+            said = f"answer cell `{label}` raised {type(exc).__name__} at its top level"
+            return said + (f" ({text})" if text else ""), False
     return (f"answer cell `{label}` was stopped after {limit:g} s", True) if deadline.expired else ("", False)
 
 

@@ -99,11 +99,13 @@ ATTACKS = {  # student: (notebook maker, attacked exercise or None)
     "floods_output": (lambda course: _solved(course, graph_forward=(
         "print('x' * 3_000_000)\n" + _solutions()["graph_forward"])), None),
     # a function that never returns, which the figure cells and the check below it call
-    "loops_in_function": (lambda course: _solved(course, numerical_derivative=LOOPING_FUNCTION), "numerical_derivative"),
+    "loops_in_function": (lambda course: _solved(course, numerical_derivative=LOOPING_FUNCTION),
+                          "numerical_derivative"),
     # endless loops at the top of two answer cells (sigmoid's is needed by two later exercises too)
-    "loops_twice": (lambda course: _solved(course, graph_forward="while True:\n    pass\n" + _solutions()["graph_forward"],
-                                           sigmoid="while True:\n    pass\n" + _solutions()["sigmoid"]), None),
+    "loops_twice": (lambda course: _solved(course, graph_forward=LOOP + _solutions()["graph_forward"],
+                                           sigmoid=LOOP + _solutions()["sigmoid"]), None),
 }
+LOOP = "while True:\n    pass\n"
 LOOPING_FUNCTION = "def numerical_derivative(f, x, h=1e-5):\n    while True:\n        pass\n"
 ANSWER_CELL_TIMEOUT = 3  # seconds (c.AnswerCells.timeout) in the test classes; nbgrader's cell limit is 8 s
 
