@@ -90,9 +90,10 @@ def load() -> str:
     return f"load {one:.1f} (5 min {five:.1f}, 15 min {fifteen:.1f}) on {os.cpu_count()} cores"
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(run) -> float:
+    """The wall-clock seconds `run()` takes."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=nbgrader_env(), check=True, capture_output=True)
+    run()
     return time.perf_counter() - start
 
 
@@ -176,21 +177,24 @@ def single_submission(scratch: Path, assignment: str, runs: int) -> bool:
     student = "student000"
     ml_command = [sys.executable, "-m", "mlcourse.autograde", assignment, "--course", str(course), "--student",
                   student, "--workers", "1", "--seed", str(SEED)]
+    def mlcourse_run(*extra):
+        subprocess.run(ml_command + list(extra), cwd=course, env=nbgrader_env(), check=True, capture_output=True)
+
     # untimed first runs: they create the student and warm the caches, for each tool alike
     nbgrader(["autograde", assignment, "--create", "--student", student], plain)
-    timed(ml_command, course)
+    mlcourse_run()
     times: dict[str, list[float]] = {"plain": [], "mlcourse": []}
     print(f"One submission (the solutions) of {assignment}: autograde, feedback and export, {runs} runs each; "
           f"{load()}", flush=True)
     for k in range(runs):
         for tool in ("plain", "mlcourse") if k % 2 == 0 else ("mlcourse", "plain"):
             if tool == "plain":
-                seconds = sum(timed([sys.executable, "-m", "nbgrader", *step], plain) for step in (
+                seconds = sum(timed(lambda: nbgrader(step, plain)) for step in (
                     ["autograde", assignment, "--force", "--student", student],
                     ["generate_feedback", assignment, "--force", "--student", student],
                     ["export", "--to", "grades.csv"]))
             else:
-                seconds = timed(ml_command + ["--regrade"], course)
+                seconds = timed(lambda: mlcourse_run("--regrade"))
             times[tool].append(seconds)
     plain_s, ml_s = statistics.median(times["plain"]), statistics.median(times["mlcourse"])
     print(f"  plain nbgrader (its default preprocessors, no jail): {plain_s:6.1f} s (runs: "
@@ -206,8 +210,6 @@ def single_submission(scratch: Path, assignment: str, runs: int) -> bool:
 def compare_isolation(args) -> int:
     """The same class graded by mlcourse.autograde with the jail and without it, alternating runs so a
     change in the machine's load hits both; per-student seconds and the cost of the jail."""
-    import os
-
     times: dict[bool, list[float]] = {True: [], False: []}
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
