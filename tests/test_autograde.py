@@ -306,9 +306,7 @@ def graded(tmp_path_factory):
     """The class, graded once in parallel: (course folder, outcomes by student, printed report)."""
     course = _course(tmp_path_factory.mktemp("class"), f"c.AnswerCells.timeout = {ANSWER_CELL_TIMEOUT}")
     for student, (make, _) in {**ATTACKS, **JAILBREAKS}.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(make(course), folder / f"{ASSIGNMENT}.ipynb")
+        _submit(course, student, make(course))
     for student, (make, _) in BROKEN.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
@@ -366,17 +364,26 @@ def test_the_instructor_is_told_what_happened(graded):
     course, outcomes, report = graded
     assert "kernel died" in " ".join(outcomes["kills_kernel"].notes)
     assert "reference" in _graded_text(course, "calls_reference", "test_sigmoid")
-    with open(course / "grading-records.csv", newline="") as f:
-        rows = {r["student"]: r for r in csv.DictReader(f)}
+    rows = _records(course)
     assert rows["kills_kernel"]["notes"] and rows["truncated"]["status"] == "failed"
     assert all(r["seed"] == str(SEED) and r["mlcourse"] for r in rows.values())
 
 
 def _records(course):
+    """Each student's row of grading-records.csv (one row per student and assignment, asserted)."""
     with open(course / "grading-records.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == len({(r["assignment"], r["student"]) for r in rows}), "one row per student"
-    return {r["student"]: r for r in rows}
+    return {r["student"]: r for r in rows if r["assignment"] == ASSIGNMENT}
+
+
+def _grades_csv(course):
+    with open(course / "grades.csv", newline="") as f:
+        return {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
+
+
+def _autograded(course, student):
+    return nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 
 def test_the_records_say_what_happened_and_only_that(graded):
@@ -405,15 +412,14 @@ def test_flooding_the_output_loses_nothing(graded):
 
 
 def _graded_text(course, student, grade_id):
-    nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    nb = _autograded(course, student)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
     return "".join(o.get("text", "") for o in cell.outputs)
 
 
 def test_grades_and_feedback_come_out_without_hidden_tests(graded):
     course = graded[0]
-    with open(course / "grades.csv", newline="") as f:
-        rows = {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
+    rows = _grades_csv(course)
     assert set(ATTACKS) <= set(rows)
     assert float(rows["solved"]["raw_score"]) == sum(top for _, top in _cell_scores(course, "solved").values())
     for student in ATTACKS:
@@ -473,8 +479,7 @@ def test_jailbreaks_score_zero_beside_honest_classmates_and_are_named(graded, st
             assert score == top == full[cell][1], (student, cell, _graded_text(course, student, cell))
     for honest in ("solved", "zz_honest_last"):
         assert all(score == top for score, top in _cell_scores(course, honest).values()), honest
-    with open(course / "grading-records.csv", newline="") as f:
-        row = [r for r in csv.DictReader(f) if r["student"] == student][-1]
+    row = _records(course)[student]
     assert row["isolation"] == "jail"
     for exercise, named in JAILBREAKS[student][1].items():
         if named:
@@ -512,10 +517,6 @@ def _timeouts(nb):
     """The cells of an autograded notebook that ran into a time limit in nbgrader's kernel."""
     return [c for c in nb.cells if c.cell_type == "code" and any(
         o.get("ename") == "CellTimeoutError" or "interrupted after" in o.get("text", "") for o in c.get("outputs", []))]
-
-
-def _autograded(course, student):
-    return nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 
 def _figures(nb):
@@ -559,17 +560,6 @@ def test_two_loops_at_the_top_of_answer_cells_cost_one_limit_in_the_kernel_and_o
     assert scores["test_graph_forward"][0] == scores["test_sigmoid"][0] == 0
     assert all(score == top for cell, (score, top) in scores.items()  # the others graded with the reference sigmoid
                if cell not in ("test_graph_forward", "test_sigmoid")), scores
-
-
-def _records(course):
-    """Each student's last row of grading-records.csv."""
-    with open(course / "grading-records.csv", newline="") as f:
-        return {r["student"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
-
-
-def _grades_csv(course):
-    with open(course / "grades.csv", newline="") as f:
-        return {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
 
 
 def _assert_records_agree_with_grades_csv(course):

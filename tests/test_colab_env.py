@@ -9,13 +9,10 @@ error or a word on stderr. Needs PyPI (or pip's cache) the first time; skipped w
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
-import json
 import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -46,27 +43,15 @@ def colab(request):
     if not PYTHON_312:
         pytest.skip("no Python 3.12 here (Colab's version): set MLCOURSE_PYTHON312 to one to run these tests")
     colab_env = _colab_env()
-    # One install per test run, shared by every worker that gets these tests: the xdist group keeps them on
-    # one worker, but where grouping fails (pytest 9.2 ignores xdist_group) a second worker must neither
-    # rebuild the venv nor reinstall the course under the first one's running kernels.
-    run_id = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
-    (ROOT / ".venv").mkdir(exist_ok=True)
-    with open(ROOT / ".venv" / "colab.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    venv = colab_env.cached_venv(PYTHON_312)
+    try:
+        failures, runs, lines = colab_env.install_course(venv)
+    except subprocess.CalledProcessError:  # a cached venv left broken by an interrupted run: make it afresh
+        shutil.rmtree(venv)
         venv = colab_env.cached_venv(PYTHON_312)
-        report = venv / ".course-installed.json"
-        done = json.loads(report.read_text()) if report.exists() else {}
-        if done.get("run") != run_id:
-            try:
-                failures, runs, lines = colab_env.install_course(venv)
-            except subprocess.CalledProcessError:  # a cached venv left broken by an interrupted run: afresh
-                shutil.rmtree(venv)
-                venv = colab_env.cached_venv(PYTHON_312)
-                failures, runs, lines = colab_env.install_course(venv)
-            done = {"run": run_id, "failures": failures, "runs": runs, "lines": lines}
-            report.write_text(json.dumps(done))
-    failures, runs, lines = done["failures"], done["runs"], done["lines"]
+        failures, runs, lines = colab_env.install_course(venv)
     seconds = sum(run["seconds"] for run in runs)
+    print(f"Colab stand-in: the setup cell installed what Colab lacks in {seconds:.1f} s")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"Colab stand-in: the setup cell installed what Colab lacks in {seconds:.1f} s")

@@ -83,8 +83,7 @@ def _gradebook_points(course):
 
 
 def _points_csv_is_the_gradebook(graded_class):
-    with open(graded_class / "reports" / f"{ASSIGNMENT}-points.csv", newline="") as f:
-        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    rows = _rows(graded_class / "reports" / f"{ASSIGNMENT}-points.csv", "student_id")
     book = _gradebook_points(graded_class)
     assert set(rows) == set(CLASS) | {"release", "wrote_answers"} == set(book)
     for student, grades in book.items():
