@@ -24,6 +24,16 @@ def pytest_sessionstart(session):
     import matplotlib.font_manager  # noqa: F401
 
 
+def pytest_runtest_setup(item):
+    # The browser and the Colab tests share one JupyterLab or one venv, so each group must run on one worker
+    # (--dist loadgroup tags their node ids "@group"). pytest 9.2 silently dropped that tag (pytest-xdist#1386),
+    # and the Colab tests then reinstalled the course under each other's kernels: say so instead.
+    if (item.get_closest_marker("xdist_group") and hasattr(item.config, "workerinput")
+            and getattr(item.config.option, "loadgroup", False) and "@" not in item.nodeid):
+        pytest.fail("pytest-xdist ignored this test's xdist_group, so its group may run on several workers at "
+                    "once: use the pytest that requirements.txt pins (pytest-xdist#1386)", pytrace=False)
+
+
 def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120) -> nbformat.NotebookNode:
     """Run a notebook headless in a fresh kernel (as nbgrader does) and return it with outputs."""
     from nbclient import NotebookClient
