@@ -170,29 +170,13 @@ def _padded(A: np.ndarray, pad: int) -> np.ndarray:
     return zero_pad(np.asarray(A, dtype=np.float64), pad)
 
 
-# Scratch arrays of the convolution, reused from call to call: im2col's columns are f·f times the size of the
-# input, and allocating them anew each time costs as much as filling them once they reach megabytes (fresh
-# pages). Only conv_forward and conv_backward use them, and never hand them out: what they return is new.
-_SCRATCH: dict[str, np.ndarray] = {}
-
-
-def _scratch(name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """An uninitialised float64 array of `shape`, the same memory on every call with this name (grown when needed)."""
-    size = math.prod(shape)
-    buffer = _SCRATCH.get(name)
-    if buffer is None or buffer.size < size:
-        buffer = _SCRATCH[name] = np.empty(size)
-    return buffer[:size].reshape(shape)
-
-
 def _columns(A_prev: np.ndarray, f: int, stride: int, pad: int) -> np.ndarray:
     """im2col with a column of ones: (m·n_H·n_W, f·f·n_C_prev + 1), one row per output position holding its
-    window (in the order p, q, k of W's first three axes) and then 1, which multiplies the bias. A scratch
-    array: conv_forward and conv_backward read it before the next call."""
+    window (in the order p, q, k of W's first three axes) and then 1, which multiplies the bias."""
     windows = _windows(_padded(A_prev, pad), f, stride)
     m, n_H, n_W, _, _, n_C_prev = windows.shape
     depth = f * f * n_C_prev
-    columns = _scratch("columns", (m * n_H * n_W, depth + 1))
+    columns = np.empty((m * n_H * n_W, depth + 1))
     columns[:, :depth].reshape(windows.shape)[...] = windows  # the one copy of im2col
     columns[:, depth] = 1.0
     return columns
@@ -229,11 +213,9 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     # (per offset it would be a matrix-vector product, the slowest kind).
     dA_pad = np.zeros((m, H + 2 * pad, W_prev + 2 * pad, n_C_prev))
     if n_C_prev == 1:
-        blocks = _scratch("blocks", (f * f, m * n_H * n_W))
-        np.matmul(W.reshape(f * f, n_C), dZ_rows.T, out=blocks)
-        blocks = blocks.reshape(f, f, m, n_H, n_W, 1)
+        blocks = (W.reshape(f * f, n_C) @ dZ_rows.T).reshape(f, f, m, n_H, n_W, 1)
     else:
-        block = _scratch("blocks", (m, n_H, n_W, n_C_prev))
+        block = np.empty((m, n_H, n_W, n_C_prev))  # filled anew for each offset
     for p in range(f):
         for q in range(f):
             if n_C_prev == 1:

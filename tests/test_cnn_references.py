@@ -67,9 +67,9 @@ def test_conv_backward_matches_finite_differences(shape, f, n_C, stride, pad):
 
 
 @pytest.mark.parametrize("channels", [1, 3])  # one input channel takes its own path through col2im
-def test_conv_results_are_their_own_arrays_whatever_the_scratch_arrays_do_next(channels):
-    """conv_forward and conv_backward reuse scratch arrays from call to call; what they return must not be
-    one of them: a later call, on other shapes or the same, leaves earlier results unchanged."""
+def test_conv_results_are_their_own_arrays_whatever_later_calls_do(channels):
+    """What conv_forward and conv_backward return shares no memory with any later call: a later call, on
+    other shapes or the same, leaves earlier results unchanged (as it would not with module-level buffers)."""
     A, W, b = RNG.normal(size=(2, 6, 5, channels)), RNG.normal(size=(3, 3, channels, 4)), RNG.normal(size=4)
     Z, cache = cnn.conv_forward(A, W, b, 1, 1)
     dZ = RNG.normal(size=Z.shape)
