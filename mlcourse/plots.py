@@ -95,6 +95,12 @@ def keep_layout(fig: Figure, key) -> bool:
     return same
 
 
+def log_layout_key(ax, steps: int) -> tuple:
+    """A keep_layout key for a panel with a log y-axis over steps (or epochs): the widths of its lowest and
+    highest decade and of the number of steps, which decide the room its labels need."""
+    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(steps)))
+
+
 def lasting(fig: Figure) -> Figure:
     """Marks `fig` as a widget's figure that is redrawn in place (its lines, titles and notes changed, its axes,
     ticks and contours kept): png() then leaves it as it is. Rendering it again costs about half as much as

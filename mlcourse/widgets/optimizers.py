@@ -312,7 +312,7 @@ class _RacePicture:
         ylim = (max(lowest / 3, 1e-12), top * 100)
         self.costs.set(xlim=(0, steps), ylim=ylim, title=f"{land.text}\nafter {steps} steps")
         self.costs.legend(handles=list(self.cost_lines.values()), loc="upper right", fontsize=8)
-        self._keep_layout((*(len(f"{np.floor(np.log10(y)):.0f}") for y in ylim), len(str(steps))))
+        self._keep_layout(plots.log_layout_key(self.costs, steps))
         return self.fig
 
     def _keep_layout(self, labels: tuple) -> None:
@@ -439,12 +439,6 @@ def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callab
     return shown
 
 
-def _layout_key(ax, epochs: int) -> tuple:
-    """What decides the room a cost panel's labels need: the widths of its lowest and highest decade, of the
-    epochs (see plots.keep_layout)."""
-    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(epochs)))
-
-
 class _TrainingPicture:
     """The training explorer's figure, made once and redrawn in place (plots.lasting), frames and all: the cost
     after every epoch of each optimizer over the reference's, and the decision regions of the network with the
@@ -483,7 +477,7 @@ class _TrainingPicture:
             self.regions.set_visible(bool(finals))
         if not finals:
             self.right.set_title("")
-        plots.keep_layout(self.fig, _layout_key(self.left, epochs))
+        plots.keep_layout(self.fig, plots.log_layout_key(self.left, epochs))
         return self.fig
 
 
@@ -580,7 +574,7 @@ class _SchedulePicture:
         self.right.set(xlim=(0.5, epochs + 0.5), title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on "
                        f"mini-batches of {race.batch_size}; epoch {race.epochs} of {epochs}")
         self.right.legend(loc="lower left", fontsize=8, ncols=2)
-        plots.keep_layout(self.fig, _layout_key(self.right, epochs) + (f"{lr0:.3g}",))
+        plots.keep_layout(self.fig, plots.log_layout_key(self.right, epochs) + (f"{lr0:.3g}",))
         return self.fig
 
 
