@@ -53,6 +53,12 @@ def note(ax, text: str, color: str = WARNING) -> None:
             zorder=10, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": color})
 
 
+def clear_notes(ax) -> None:
+    """Removes every text of a panel: the notes of the last redraw of a figure that is redrawn in place."""
+    for text in list(ax.texts):
+        text.remove()
+
+
 def show(fig: Figure, handle=None):
     """Render `fig` to PNG and show it as an image output (or replace the output of `handle`).
 

@@ -219,8 +219,7 @@ class _MiniBatchPicture:
     def draw(self, runs: dict, m: int, epochs: int):
         """The figure for {name: (batch size or None, the reference's path, the student's path or None, why)}."""
         problems = []
-        for text in list(self.panels[0].texts):  # the last redraw's note
-            text.remove()
+        plots.clear_notes(self.panels[0])
         for ax, ghost, line, cost, (name, (size, reference, path, why)) in zip(
                 self.panels, self.ghosts, self.paths, self.costs, runs.items()):
             problems += [why] if why and why not in problems else []

@@ -291,8 +291,7 @@ class _RacePicture:
         land, at, lowest = self.land, np.arange(steps + 1), 1.0
         for optimizer, (reference, path, run, why) in shown.items():
             ax = self.panels[optimizer]
-            for text in list(ax.texts):  # the last redraw's note
-                text.remove()
+            plots.clear_notes(ax)
             self.ghosts[optimizer].set_data(*np.clip(reference, -10 * FAR, 10 * FAR).T)
             line = self.paths[optimizer]
             line.set_data(*np.clip(path, -10 * FAR, 10 * FAR).T)
@@ -421,8 +420,7 @@ def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callab
     """The race's costs after each epoch into curves (_cost_curves), a note if the student's runs failed, a
     y-range with room for the legend; {key: (costs shown, their run, why they are the reference's)}. label(key,
     run, costs) is the legend's text."""
-    for text in list(ax.texts):  # the last redraw's note
-        text.remove()
+    plots.clear_notes(ax)
     at, shown, drawn = np.arange(1, race.epochs + 1), {}, []
     for key, runs in race.runs.items():
         run, why = _shown(runs["yours"], runs["reference"])
