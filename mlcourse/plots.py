@@ -53,6 +53,12 @@ def note(ax, text: str, color: str = WARNING) -> None:
             zorder=10, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": color})
 
 
+def clear_notes(ax) -> None:
+    """Removes every text of a panel: the notes of the last redraw of a figure that is redrawn in place."""
+    for text in list(ax.texts):
+        text.remove()
+
+
 def show(fig: Figure, handle=None):
     """Render `fig` to PNG and show it as an image output (or replace the output of `handle`).
 
@@ -93,6 +99,12 @@ def keep_layout(fig: Figure, key) -> bool:
     fig.set_layout_engine("none" if same else "constrained")
     fig.laid_out_for = key
     return same
+
+
+def log_layout_key(ax, steps: int) -> tuple:
+    """A keep_layout key for a panel with a log y-axis over steps (or epochs): the widths of its lowest and
+    highest decade and of the number of steps, which decide the room its labels need."""
+    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(steps)))
 
 
 def lasting(fig: Figure) -> Figure:

@@ -191,8 +191,11 @@ NETWORK_LAYERS = (2, 16, 16, 1)
 def _network_gradients(parameters: dict, X: np.ndarray, Y: np.ndarray) -> dict:
     """{"dW1", "db1", ...} of notebook 04's network (ReLU layers, a sigmoid output) on (X, Y): the computation of
     the references model_forward and model_backward (dZ[L] = AL − Y, finite however saturated the output),
-    written out in one function, since the training explorers call it for every mini-batch (a third of the
-    time of the references, which keep caches and the dA's that the optimizers do not need)."""
+    written out in one function, since the training explorers call it for every mini-batch: without the
+    references' caches, their calls layer by layer and the dA's that the optimizers do not need, it takes about
+    two thirds of their time on mini-batches of 8 to 64 and three quarters on all 200 moons (the same inputs side
+    by side, medians of 4,000 calls each: 67 against 100 µs at 32, 105 against 139 µs at 200, on 2 cores at a
+    load of 5)."""
     L = len(parameters) // 2
     activations = [X]
     for l in range(1, L + 1):

@@ -224,21 +224,30 @@ def bn_training_explorer(batchnorm_forward: Callable, batchnorm_backward: Callab
                  epoch=core.slider("int", epoch, 0, BN_EPOCHS, 1, "epoch"))
 
 
+def _diverged_at(costs: np.ndarray) -> int | None:
+    """The first mini-batch (counted from 1) whose cost is non-finite or above DIVERGED; None if there is none.
+    A run's costs are non-finite only at their end (_bn_train stops at the first), so a run has diverged exactly
+    when its cost passed DIVERGED or it overflowed."""
+    gone = ~np.isfinite(costs) | (np.nan_to_num(costs) > DIVERGED)
+    return int(np.argmax(gone)) + 1 if gone.any() else None
+
+
 def _bn_outcome(costs: np.ndarray) -> str:
     """How a run went, from its cost per mini-batch: "diverged: ..." (its cost passed DIVERGED, or overflowed),
     "stuck at ln 10: ..." (it ends guessing), "trains" (its last costs average below 1) or "learns little"."""
     if not len(costs):
         return "trains"
-    finite = costs[np.isfinite(costs)]
-    overflowed = not np.isfinite(costs[-1])
-    if overflowed or (len(finite) and finite.max() > DIVERGED):
-        peak = int(np.argmax(np.where(np.isfinite(costs), costs, -np.inf))) + 1
-        went = f"cost {finite.max():.0e} at mini-batch {peak}" if len(finite) and finite.max() > DIVERGED else ""
-        then = (f"overflow (nan) at mini-batch {len(costs)}" if overflowed
-                else "then stuck at ln 10" if abs(np.mean(costs[-20:]) - np.log(10)) < 0.05 else "")
+    finite = np.isfinite(costs)
+    last = np.mean(costs[-20:]) if finite[-1] else np.nan  # (not averaged after an overflow)
+    stuck = abs(last - np.log(10)) < 0.05
+    if _diverged_at(costs) is not None:
+        highest = np.where(finite, costs, -np.inf)
+        peak = int(np.argmax(highest))
+        went = f"cost {highest[peak]:.0e} at mini-batch {peak + 1}" if highest[peak] > DIVERGED else ""
+        then = (f"overflow (nan) at mini-batch {len(costs)}" if not finite[-1]
+                else "then stuck at ln 10" if stuck else "")
         return "diverged: " + ", ".join(part for part in (went, then) if part)
-    last = np.mean(costs[-20:])
-    if abs(last - np.log(10)) < 0.05:
+    if stuck:
         return "stuck at ln 10: guesses"
     return f"{'trains' if last < 1.0 else 'learns little'} (last cost {last:.2f})"
 
@@ -278,9 +287,9 @@ def _bn_training_figure(plain: _BnRun, run: _BnRun | None, reference: _BnRun, wh
 
     outcome = _bn_outcome(plain.costs)
     draw(plain.costs, f"without batch norm: {outcome}", color=plots.MUTED, linewidth=1.5)
-    if outcome.startswith("diverged"):
-        gone = ~np.isfinite(plain.costs) | (np.nan_to_num(plain.costs) > DIVERGED)  # the first such mini-batch:
-        curve.axvline(int(np.argmax(gone)) + 1, color=plots.WARNING, linestyle=":", linewidth=1)
+    diverged_at = _diverged_at(plain.costs)
+    if diverged_at is not None:
+        curve.axvline(diverged_at, color=plots.WARNING, linestyle=":", linewidth=1)
         curve.text(0.98, 0.96, f"without batch norm: {outcome}", transform=curve.transAxes, ha="right", va="top",
                    color=plots.WARNING, fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     if len(reference.costs):

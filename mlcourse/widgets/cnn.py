@@ -238,27 +238,24 @@ def digits_cnn_training(conv_forward: Callable, conv_backward: Callable, maxpool
     kept: dict = {}  # {epochs: (run, why)}: moving the slider back trains nothing again
 
     def draw(frames, epochs):
-        if epochs in kept:
-            run, why = kept[epochs]
-            frames.progress(epochs, epochs)
-            trained.update(parameters=run.parameters if not why else None)
-            return _cnn_training_figure(run, why, epochs, finished=True)
-        frames.progress(0, epochs)
+        if epochs not in kept:
+            frames.progress(0, epochs)
 
-        shown = [time.perf_counter()]
+            shown = [time.perf_counter()]
 
-        def live(run, done, total):
-            frames.progress(done, total)
-            if frames.due() and time.perf_counter() - shown[0] > LIVE_SECONDS:
-                frames.show(_cnn_training_figure(run, "", epochs, finished=False))
-                shown[0] = time.perf_counter()
+            def live(run, done, total):
+                frames.progress(done, total)
+                if frames.due() and time.perf_counter() - shown[0] > LIVE_SECONDS:
+                    frames.show(_cnn_training_figure(run, "", epochs, finished=False))
+                    shown[0] = time.perf_counter()
 
-        with np.errstate(all="ignore"):
-            run, why = core.run(lambda: _cnn_train(layers, epochs, live if core.in_ipython() else None))
-        if run is None:
-            run = _cnn_train(_cnn_references(), epochs)
+            with np.errstate(all="ignore"):
+                run, why = core.run(lambda: _cnn_train(layers, epochs, live if core.in_ipython() else None))
+            if run is None:
+                run = _cnn_train(_cnn_references(), epochs)
+            kept[epochs] = run, why
+        run, why = kept[epochs]
         frames.progress(epochs, epochs)
-        kept[epochs] = run, why
         trained.update(parameters=run.parameters if not why else None)
         return _cnn_training_figure(run, why, epochs, finished=True)
 

@@ -219,16 +219,15 @@ class _MiniBatchPicture:
     def draw(self, runs: dict, m: int, epochs: int):
         """The figure for {name: (batch size or None, the reference's path, the student's path or None, why)}."""
         problems = []
-        for text in list(self.panels[0].texts):  # the last redraw's note
-            text.remove()
+        plots.clear_notes(self.panels[0])
         for ax, ghost, line, cost, (name, (size, reference, path, why)) in zip(
                 self.panels, self.ghosts, self.paths, self.costs, runs.items()):
             problems += [why] if why and why not in problems else []
+            shown = reference if path is None else path
             ghost.set_data(*reference.T)
-            line.set(data=tuple((reference if path is None else path).T), visible=path is not None)
+            line.set(data=tuple(shown.T), visible=path is not None)
             per_epoch = 1 if size is None else -(-m // size)
             ax.set_title(f"{name}: {epochs * per_epoch} updates")
-            shown = reference if path is None else path
             cost.set(data=(np.arange(len(shown)) / per_epoch, self.bowl.cost(*shown.T)), label=name)
         if problems:
             plots.note(self.panels[0], core.reference_only("; ".join(problems)))

@@ -21,7 +21,8 @@ from .. import data, plots
 from .. import gradient_descent as gd
 from .. import optimizers as oref
 from . import core
-from ._optimizer_runs import (NETWORK_LAYERS, OPTIMIZERS, REFERENCE_UPDATES, UPDATE_FUNCTIONS, _network_cost,  # noqa: F401
+# NETWORK_LAYERS and _network_gradients are not used here: the tests read them as nb05.<name>.
+from ._optimizer_runs import (NETWORK_LAYERS, OPTIMIZERS, REFERENCE_UPDATES, UPDATE_FUNCTIONS,  # noqa: F401
                               _network_gradients, _OptimizerRun, _RaceCache, _RaceView, _shown, _TrainingRace,
                               _updates)
 from .core import FAR
@@ -291,8 +292,7 @@ class _RacePicture:
         land, at, lowest = self.land, np.arange(steps + 1), 1.0
         for optimizer, (reference, path, run, why) in shown.items():
             ax = self.panels[optimizer]
-            for text in list(ax.texts):  # the last redraw's note
-                text.remove()
+            plots.clear_notes(ax)
             self.ghosts[optimizer].set_data(*np.clip(reference, -10 * FAR, 10 * FAR).T)
             line = self.paths[optimizer]
             line.set_data(*np.clip(path, -10 * FAR, 10 * FAR).T)
@@ -312,7 +312,7 @@ class _RacePicture:
         ylim = (max(lowest / 3, 1e-12), top * 100)
         self.costs.set(xlim=(0, steps), ylim=ylim, title=f"{land.text}\nafter {steps} steps")
         self.costs.legend(handles=list(self.cost_lines.values()), loc="upper right", fontsize=8)
-        self._keep_layout((*(len(f"{np.floor(np.log10(y)):.0f}") for y in ylim), len(str(steps))))
+        self._keep_layout(plots.log_layout_key(self.costs, steps))
         return self.fig
 
     def _keep_layout(self, labels: tuple) -> None:
@@ -421,8 +421,7 @@ def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callab
     """The race's costs after each epoch into curves (_cost_curves), a note if the student's runs failed, a
     y-range with room for the legend; {key: (costs shown, their run, why they are the reference's)}. label(key,
     run, costs) is the legend's text."""
-    for text in list(ax.texts):  # the last redraw's note
-        text.remove()
+    plots.clear_notes(ax)
     at, shown, drawn = np.arange(1, race.epochs + 1), {}, []
     for key, runs in race.runs.items():
         run, why = _shown(runs["yours"], runs["reference"])
@@ -437,12 +436,6 @@ def _draw_costs(ax, curves: dict, race: _TrainingRace | _RaceView, label: Callab
         plots.note(ax, core.reference_only(core.together(why for _, _, why in shown.values())))
     plots.log_room_below(ax, drawn)
     return shown
-
-
-def _layout_key(ax, epochs: int) -> tuple:
-    """What decides the room a cost panel's labels need: the widths of its lowest and highest decade, of the
-    epochs (see plots.keep_layout)."""
-    return (*(len(f"{np.floor(np.log10(y)):.0f}") for y in ax.get_ylim()), len(str(epochs)))
 
 
 class _TrainingPicture:
@@ -483,7 +476,7 @@ class _TrainingPicture:
             self.regions.set_visible(bool(finals))
         if not finals:
             self.right.set_title("")
-        plots.keep_layout(self.fig, _layout_key(self.left, epochs))
+        plots.keep_layout(self.fig, plots.log_layout_key(self.left, epochs))
         return self.fig
 
 
@@ -580,7 +573,7 @@ class _SchedulePicture:
         self.right.set(xlim=(0.5, epochs + 0.5), title=f"momentum (β = {race.plans['constant'][1]['beta']:g}) on "
                        f"mini-batches of {race.batch_size}; epoch {race.epochs} of {epochs}")
         self.right.legend(loc="lower left", fontsize=8, ncols=2)
-        plots.keep_layout(self.fig, _layout_key(self.right, epochs) + (f"{lr0:.3g}",))
+        plots.keep_layout(self.fig, plots.log_layout_key(self.right, epochs) + (f"{lr0:.3g}",))
         return self.fig
 
 
