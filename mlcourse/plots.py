@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import io
 import textwrap
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+# matplotlib itself is imported when the first figure is made: a notebook's setup cell imports this module, and
+# while grading (where no figure is drawn) matplotlib's import would be most of the kernel's and the sandbox's start.
 
 # The palette: the student's result is always orange, the reference always blue.
 STUDENT = "#e8590c"
@@ -25,7 +29,7 @@ MUTED = "#868e96"  # guides: slope lines, true tangents, grid-like marks
 WARNING = "#c92a2a"  # notes such as "not implemented yet"
 PALETTE = {"student": STUDENT, "reference": REFERENCE, "accent": ACCENT, "muted": MUTED, "warning": WARNING}
 CLASS_COLOURS = ("#7048e8", ACCENT)  # the two classes of a dataset: label 0 violet circles, label 1 green triangles
-CLASS_SHADES = ListedColormap(["#f3f0ff", "#ebfbee"])  # the plane where 0 / 1 is predicted
+CLASS_SHADES = ("#f3f0ff", "#ebfbee")  # the plane where 0 / 1 is predicted
 
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9, "note": 9}
 PANEL_SIZE = (4.8, 3.4)  # inches per panel
@@ -34,6 +38,8 @@ DPI = 100
 
 def figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None):
     """A new figure with the course style: (fig, ax) for one panel, (fig, array of axes) for several."""
+    from matplotlib.figure import Figure
+
     size = size or (PANEL_SIZE[0] * ncols, PANEL_SIZE[1] * nrows)
     fig = Figure(figsize=size, dpi=DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True)
@@ -175,8 +181,10 @@ def plane_grid(X: np.ndarray, n: int = 121, margin: float = 0.5):
 
 def shade_classes(ax, predictions: np.ndarray, extent):
     """Tint the plane by a 0/1 prediction made on plane_grid's grid (returns the image)."""
+    from matplotlib.colors import ListedColormap
+
     n = int(round(np.sqrt(predictions.size)))
-    return ax.imshow(predictions.reshape(n, n) >= 0.5, extent=extent, origin="lower", cmap=CLASS_SHADES, vmin=0, vmax=1,
+    return ax.imshow(predictions.reshape(n, n) >= 0.5, extent=extent, origin="lower", cmap=ListedColormap(CLASS_SHADES), vmin=0, vmax=1,
               aspect="auto", interpolation="nearest")
 
 
