@@ -184,8 +184,8 @@ def shade_classes(ax, predictions: np.ndarray, extent):
     from matplotlib.colors import ListedColormap
 
     n = int(round(np.sqrt(predictions.size)))
-    return ax.imshow(predictions.reshape(n, n) >= 0.5, extent=extent, origin="lower", cmap=ListedColormap(CLASS_SHADES), vmin=0, vmax=1,
-              aspect="auto", interpolation="nearest")
+    return ax.imshow(predictions.reshape(n, n) >= 0.5, extent=extent, origin="lower", cmap=ListedColormap(CLASS_SHADES),
+                     vmin=0, vmax=1, aspect="auto", interpolation="nearest")
 
 
 def class_points(ax, X: np.ndarray, Y: np.ndarray, size: float = 24) -> None:
