@@ -19,7 +19,10 @@
    against `python -m mlcourse.autograde --student ...`, which does the same three. Prints the medians.
 
 The machine's load (1-minute average) is printed before and after each part: timings on a shared machine
-are only comparable side by side, in one run. `--no-isolation` compares grading with the jail and without.
+are only comparable side by side, in one run. Each tool's cores busy on average (the whole machine's busy CPU
+time over the wall-clock time, from /proc/stat: meaningful when nothing else runs) bound what parallel grading
+can gain: serial nbgrader with the course's preprocessors already keeps more than one core busy.
+`--no-isolation` compares grading with the jail and without.
 """
 
 from __future__ import annotations
@@ -90,6 +93,16 @@ def load() -> str:
     return f"load {one:.1f} (5 min {five:.1f}, 15 min {fifteen:.1f}) on {os.cpu_count()} cores"
 
 
+def busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since it started (Linux's /proc/stat), or None: what a grading
+    uses, its kernels and jails included, when nothing else runs."""
+    try:
+        ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 def timed(run) -> float:
     """The wall-clock seconds `run()` takes."""
     start = time.perf_counter()
@@ -140,6 +153,7 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
         shutil.move(course / "submitted", waiting[tool])
         (course / "submitted").mkdir()
     wall = {tool: 0.0 for tool in courses}
+    busy = {tool: 0.0 for tool in courses}
     graded = 0
     print(f"A class of {students} submissions of {a}, seed {SEED}, autograde and feedback, in {rounds} rounds "
           f"taking turns; {load()}", flush=True)
@@ -148,7 +162,7 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
         for tool in tools[k % len(tools):] + tools[:k % len(tools)]:
             for student in part:
                 shutil.move(waiting[tool] / student, courses[tool] / "submitted" / student)
-            wall_start = time.perf_counter()
+            wall_start, busy_start = time.perf_counter(), busy_seconds()
             if tool != "parallel":  # nbgrader skips the students it autograded (and gave feedback) before
                 nbgrader(["autograde", a, "--create"], courses[tool])
                 nbgrader(["generate_feedback", a], courses[tool])
@@ -156,6 +170,7 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
                 outcomes = autograde.grade_class(courses[tool], a, workers=workers, seed=SEED, out=io.StringIO())
                 graded = sum(o.status == "graded" for o in outcomes)
             wall[tool] += time.perf_counter() - wall_start
+            busy[tool] += (busy_seconds() or 0.0) - (busy_start or 0.0)
         print(f"  round {k + 1}: {len(part)} students; " + ", ".join(f"{t} {wall[t]:.0f} s" for t in tools)
               + f" so far; {load()}", flush=True)
     same = all(scores(courses[t], a) == scores(courses["parallel"], a) for t in tools)
@@ -164,7 +179,13 @@ def compare_class(scratch: Path, assignment: str, students: int, workers: int, r
     for tool in tools:
         print(f"  {LABELS[tool].format(workers=workers) + ':':78} {wall[tool]:6.1f} s" + (
             f" (mlcourse.autograde x{wall[tool] / wall['parallel']:.2f} faster)" if tool != "parallel" else
-            f"; {graded} graded"))
+            f"; {graded} graded") + (f"; {busy[tool] / wall[tool]:.2f} cores busy on average" if busy[tool] else ""))
+    if busy["serial"]:
+        # serial nbgrader with the course's preprocessors already keeps more than one core busy (the sandbox grades
+        # while the kernel runs): no tool on these cores can beat it by more than the cores it leaves idle
+        ceiling = os.cpu_count() * wall["serial"] / busy["serial"]
+        print(f"  on {os.cpu_count()} cores no grading can be more than x{ceiling:.2f} faster than serial nbgrader "
+              "with the course's preprocessors (that is, with every core busy all the time and no more CPU than it)")
     print(f"  same score in every cell: {same}; feedback for everyone: {feedback}; {load()}", flush=True)
     return same and feedback and graded == students
 
