@@ -201,8 +201,10 @@ class IsolatedGrades(NbGraderPreprocessor):
             tests = tuple((grade_id, task) for grade_id, source in sources.items() if grade_id in graded_ids
                           for task in [graded_task(source)] if task is not None)
             setup = sources.get("setup", "")
-        # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids).
-        answers = tuple((cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"), cell.source)
+        # Every answer cell counts, also one whose grade id a student changed (nbgrader drops unknown ids); each
+        # as the kernel reads it (IPython's magics and shell lines made Python: sandbox.as_python).
+        answers = tuple((cell.metadata.get("nbgrader", {}).get("grade_id", f"cell {index + 1}"),
+                         sandbox.as_python(cell.source))
                         for index, cell in enumerate(nb.cells)
                         if cell.cell_type == "code" and (cell.metadata.get("nbgrader", {}).get("solution")
                                                          or cell.metadata.get(ANSWER_KEY)))

@@ -98,6 +98,50 @@ def grade_notebook(tasks: list[Task], setup: str, answers: list[tuple[str, str]]
     return [_judge(task, frames.get(k, []), seed, status, _helpers_used(task, answers)) for k, task in enumerate(tasks)]
 
 
+# Cell magics whose body the kernel runs as Python in the notebook's namespace (timed, profiled, its output
+# captured); not %%timeit, whose definitions stay inside its timing loop.
+PYTHON_CELL_MAGICS = ("time", "capture", "prun")
+
+
+def as_python(source: str) -> str:
+    """An answer cell as plain Python, as the notebook's kernel (IPython) runs it: a magic or shell line
+    (`%matplotlib inline`, `!pip install ...`, `x = !ls`) becomes a call of `get_ipython()`, which does
+    nothing in the sandbox (_OfflineShell), and a cell under `%%time` (or another of PYTHON_CELL_MAGICS) is
+    its body. Python that compiles is returned as it is, and so is what IPython cannot read either (its
+    syntax error is the student's)."""
+    try:
+        compile(source, "<answer cell>", "exec", dont_inherit=True)
+        return source
+    except (SyntaxError, ValueError):
+        pass
+    first, _, body = source.lstrip().partition("\n")
+    if first.startswith("%%") and (first[2:].split() or [""])[0] in PYTHON_CELL_MAGICS:
+        return as_python(body)
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - IPython missing or unable to read it: the source as it is
+        return source
+
+
+class _OfflineShell:
+    """`get_ipython()` in the sandbox: the magics and shell commands of answer cells (see as_python) do
+    nothing here; the kernel ran them, and the grade depends on the functions alone."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, *args, **kwargs):
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+
 def _helpers_used(task: Task, answers: list[tuple[str, str]]) -> list[str]:
     """The names of `Exercise.uses` that the student's function reads, when they are bound to the
     references (said in the feedback, as the notebook's check says it)."""
@@ -474,7 +518,7 @@ def main() -> int:
         relay.write(json.dumps(frame).encode() + b"\n")
         relay.flush()
 
-    setup_ns = {"__name__": "__main__", "__builtins__": builtins}
+    setup_ns = {"__name__": "__main__", "__builtins__": builtins, "get_ipython": _OfflineShell}
     with _silenced():
         try:
             exec(compile(job["setup"], "<setup cell>", "exec"), setup_ns)

@@ -98,6 +98,9 @@ ATTACKS = {  # student: (notebook maker, attacked exercise or None)
         "while True:\n    pass\n" + _solutions()["graph_forward"])), "graph_forward"),
     "floods_output": (lambda course: _solved(course, graph_forward=(
         "print('x' * 3_000_000)\n" + _solutions()["graph_forward"])), None),
+    # IPython's syntax, which the kernel runs: not a syntax error for grading (sandbox.as_python)
+    "uses_magics": (lambda course: _solved(course, sigmoid="%matplotlib inline\n" + _solutions()["sigmoid"],
+                                           graph_forward="%%time\n" + _solutions()["graph_forward"]), None),
     # a function that never returns, which the figure cells and the check below it call
     "loops_in_function": (lambda course: _solved(course, numerical_derivative=LOOPING_FUNCTION),
                           "numerical_derivative"),
@@ -402,7 +405,8 @@ def test_the_records_say_what_happened_and_only_that(graded):
     assert "grade id 'renamed', which is not the instructor's" in said
     assert f"interrupted after {ANSWER_CELL_TIMEOUT} s" in notes["loops_forever"]
     assert "(grade id graph_forward)" in notes["loops_forever"]
-    for honest in ("solved", "release", "zz_honest_last"):
+    assert _cell_scores(course, "uses_magics") == _cell_scores(course, "solved")
+    for honest in ("solved", "release", "zz_honest_last", "uses_magics"):
         assert notes[honest] == "" and outcomes[honest].notes == [], (honest, notes[honest])
 
 

@@ -302,6 +302,21 @@ def test_recursing_deep_enough_to_blind_the_grader_earns_nothing():
     assert_only_sigmoid_hurt(verdicts)
 
 
+def test_magics_and_shell_lines_in_answer_cells_are_read_as_the_kernel_reads_them():
+    # the kernel (IPython) ran them and the notebook's own checks passed: grading must not call them errors
+    solved = dict(ANSWERS)
+    answers = {"sigmoid": "%matplotlib inline\n!echo hello\nlisting = !ls\n" + solved["sigmoid"]
+               + "%timeit sigmoid(1.0)\n",
+               "graph_forward": "%%time\n" + solved["graph_forward"]}
+    python = {g: sandbox.as_python(answers.get(g, source)) for g, source in ANSWERS}
+    assert "get_ipython().system('echo hello')" in python["sigmoid"]
+    assert python["graph_forward"] == solved["graph_forward"]  # the body of %%time is the cell
+    assert all(python[g] == source for g, source in ANSWERS if g not in answers)  # Python stays as it is
+    assert sandbox.as_python("def f(x)\n    return x\n") == "def f(x)\n    return x\n"  # its own syntax error
+    verdicts = {v.task.exercise_id: v for v in sandbox.grade_notebook(TASKS, SETUP, list(python.items()), 11)}
+    assert {e: v.points for e, v in verdicts.items()} == FULL, {e: v.feedback for e, v in verdicts.items()}
+
+
 def test_only_the_answer_cells_an_exercise_needs_are_run():
     answers = [("a", "def helper(x):\n    return 2 * x\n"), ("b", "import os\nos._exit(1)\n"),
                ("c", "def f(x):\n    return helper(x) + 1\n"), ("d", "g = f\n")]
