@@ -66,7 +66,24 @@ def test_conv_backward_matches_finite_differences(shape, f, n_C, stride, pad):
     assert relative_error(db, numerical_gradient(lambda v: loss(A, W, v), b.copy())) < 1e-8
 
 
-@pytest.mark.parametrize("channels", [1, 3])  # one input channel takes its own path through col2im
+@pytest.mark.parametrize("group_bytes", [1, 10_000, 20_000])
+def test_conv_in_groups_of_examples_gives_the_same_results(monkeypatch, group_bytes):
+    """im2col and col2im go through the batch a few examples at a time (cnn._GROUP_BYTES); groups of 1, 2 and 4
+    of 5 examples (the last one shorter) give what one group gives, and the forward pass its definition."""
+    A, W, b = RNG.normal(size=(5, 6, 5, 2)), RNG.normal(size=(3, 3, 2, 4)), RNG.normal(size=4)
+    Z, cache = cnn.conv_forward(A, W, b, 1, 1)
+    dZ = RNG.normal(size=Z.shape)
+    whole = (Z, *cnn.conv_backward(dZ, cache))
+    monkeypatch.setattr(cnn, "_GROUP_BYTES", group_bytes)
+    assert len(cnn._groups(5, 8 * 30 * 19)) > 1 and len(cnn._groups(5, 8 * 30 * 37)) > 1
+    Z_grouped, cache = cnn.conv_forward(A, W, b, 1, 1)
+    np.testing.assert_allclose(Z_grouped, conv_by_definition(A, W, b, 1, 1), rtol=1e-12, atol=1e-12)
+    for grouped, one in zip((Z_grouped, *cnn.conv_backward(dZ, cache)), whole):
+        assert grouped.shape == one.shape
+        np.testing.assert_allclose(grouped, one, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("channels", [1, 3])
 def test_conv_results_are_their_own_arrays_whatever_later_calls_do(channels):
     """What conv_forward and conv_backward return shares no memory with any later call: a later call, on
     other shapes or the same, leaves earlier results unchanged (as it would not with module-level buffers)."""
