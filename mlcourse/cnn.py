@@ -178,9 +178,10 @@ _GROUP_BYTES = 1 << 20
 
 
 def _groups(m: int, bytes_per_example: int) -> list[slice]:
-    """The batch 0..m as consecutive slices of about _GROUP_BYTES of work each (at least one example)."""
-    size = max(1, min(m, _GROUP_BYTES // bytes_per_example))
-    return [slice(start, min(m, start + size)) for start in range(0, m, size)]
+    """The batch 0..m as consecutive slices of about _GROUP_BYTES of work each (at least one example; one
+    empty slice for an empty batch)."""
+    size = max(1, min(m, _GROUP_BYTES // max(1, bytes_per_example)))
+    return [slice(start, min(m, start + size)) for start in range(0, m, size)] or [slice(0, 0)]
 
 
 def _columns_of(windows: np.ndarray, group: slice, columns: np.ndarray) -> np.ndarray:

@@ -83,6 +83,16 @@ def test_conv_in_groups_of_examples_gives_the_same_results(monkeypatch, group_by
         np.testing.assert_allclose(grouped, one, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("shape, f, pad", [((0, 5, 5, 2), 3, 1), ((2, 2, 2, 2), 3, 0), ((0, 2, 2, 1), 3, 0)])
+def test_conv_of_an_empty_batch_or_an_empty_output_is_empty(shape, f, pad):
+    A, W, b = RNG.normal(size=shape), RNG.normal(size=(f, f, shape[3], 3)), RNG.normal(size=3)
+    Z, cache = cnn.conv_forward(A, W, b, 1, pad)
+    assert Z.shape == (shape[0], *(2 * [cnn.conv_output_size(shape[1], f, pad, 1)]), 3) and Z.size == 0
+    dA, dW, db = cnn.conv_backward(np.ones(Z.shape), cache)
+    assert dA.shape == A.shape and dW.shape == W.shape and db.shape == b.shape
+    assert not (dA.any() or dW.any() or db.any())
+
+
 @pytest.mark.parametrize("channels", [1, 3])
 def test_conv_results_are_their_own_arrays_whatever_later_calls_do(channels):
     """What conv_forward and conv_backward return shares no memory with any later call: a later call, on
