@@ -234,7 +234,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dZ_rows = np.ascontiguousarray(dZ, dtype=np.float64).reshape(m * n_H * n_W, n_C)
     W_rows = W.reshape(depth, n_C)
     windows, groups, columns = _im2col_setup(A_prev, f, stride, pad, 8 * n_H * n_W * (2 * depth + 1))
-    dW_and_db = None  # (depth + 1, n_C): the column of ones gives db as the last row
+    dW_and_db = np.zeros((depth + 1, n_C))  # the column of ones gives db as the last row
     # col2im: every window sends dZ Wᵀ back to the positions it read. The product W_rows @ dZᵀ holds, for
     # each filter offset (p, q) and input channel k, a contiguous block (examples, n_H, n_W), added to a
     # strided slice of dA_pad, which is kept channels first so that the blocks line up with it (one thin
@@ -242,8 +242,7 @@ def conv_backward(dZ: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray,
     dA_pad = np.zeros((n_C_prev, m, H + 2 * pad, W_prev + 2 * pad))
     for group in groups:
         dZ_group = dZ_rows[group.start * n_H * n_W:group.stop * n_H * n_W]
-        part = _columns_of(windows, group, columns).T @ dZ_group
-        dW_and_db = part if dW_and_db is None else np.add(dW_and_db, part, out=dW_and_db)
+        dW_and_db += _columns_of(windows, group, columns).T @ dZ_group
         blocks = (W_rows @ dZ_group.T).reshape(f, f, n_C_prev, group.stop - group.start, n_H, n_W)
         dA_group = dA_pad[:, group]
         for p in range(f):
